@@ -1,0 +1,31 @@
+package io.ttastream.app;
+
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Options shared by every command that loads the recogniser. */
+final class ModelOptions {
+
+    @Option(names = "--model", paramLabel = "DIR",
+            description = "Hugging Face Wav2Vec2ForCTC checkpoint directory (config.json, vocab.json, "
+                    + "model.safetensors). Default: the project's source model, models/source.")
+    Path model;
+
+    @Option(names = "--threads", paramLabel = "N", description = "CPU threads (default: all cores).")
+    int threads = Runtime.getRuntime().availableProcessors();
+
+    /** The checkpoint directory to load: --model, else the bundled source model. */
+    Path modelDirectory() {
+        if (model != null) {
+            return model;
+        }
+        Path bundled = Home.path("models", "source");
+        if (!Files.isDirectory(bundled)) {
+            throw new IllegalStateException("no --model given and no bundled source model at " + bundled
+                    + " (the project's trained model lands with the source-model work)");
+        }
+        return bundled;
+    }
+}

@@ -1,0 +1,65 @@
+package io.ttastream.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs tools/bench/torch_wav2vec2.py (PyTorch with torchaudio's wav2vec2) for a side-by-side
+ * number in the same run. Debian's python3-torch lives under /usr/bin/python3.
+ */
+final class TorchBench {
+    record Result(String version, double medianSeconds, double rtf) {
+    }
+
+    private static final Path PYTHON = Path.of("/usr/bin/python3");
+
+    private TorchBench() {
+    }
+
+    static Path script() {
+        return Home.path("tools", "bench", "torch_wav2vec2.py");
+    }
+
+    /** Why the PyTorch side cannot run here, or null when it can. */
+    static String unavailableReason() {
+        if (!Files.isExecutable(PYTHON)) {
+            return PYTHON + " not found (install python3-torch python3-torchaudio)";
+        }
+        if (!Files.isRegularFile(script())) {
+            return script() + " not found (run from the project checkout via bin/tta)";
+        }
+        return null;
+    }
+
+    /** The PyTorch timing, or null (with a note on stderr) when PyTorch is unavailable or fails. */
+    static Result run(String config, double seconds, String mode, int steps, int threads, int repeats)
+            throws IOException, InterruptedException {
+        String reason = unavailableReason();
+        if (reason != null) {
+            System.err.println("bench: PyTorch side skipped: " + reason);
+            return null;
+        }
+        List<String> command = new ArrayList<>(List.of(PYTHON.toString(), script().toString(),
+                "--config", config, "--seconds", Double.toString(seconds), "--mode", mode,
+                "--threads", Integer.toString(threads), "--repeats", Integer.toString(repeats)));
+        if (steps > 0) {
+            command.addAll(List.of("--steps", Integer.toString(steps)));
+        }
+        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (process.waitFor() != 0) {
+            System.err.println("bench: PyTorch side failed (exit " + process.exitValue() + ")");
+            return null;
+        }
+        String lastLine = output.strip().lines().reduce((a, b) -> b).orElse("{}");
+        JsonNode json = new ObjectMapper().readTree(lastLine);
+        return new Result(json.path("torch").asText("?"), json.path("median_s").asDouble(), json.path("rtf").asDouble());
+    }
+}
