@@ -1,7 +1,5 @@
 package io.ttastream.app;
 
-import io.ttastream.state.cli.BenchStateCommand;
-import io.ttastream.state.cli.StateCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -13,8 +11,6 @@ import picocli.CommandLine.Command;
                 TranscribeCommand.class,
                 WerCommand.class,
                 BenchOpsCommand.class,
-                StateCommand.class,
-                BenchStateCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class TtaCli implements Runnable {

@@ -1,0 +1,38 @@
+package io.ttastream.app;
+
+import io.ttastream.asr.audio.AudioLoader;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** One transcript per audio file. */
+@Command(name = "transcribe", mixinStandardHelpOptions = true,
+        description = "Transcribe audio files (WAV: PCM 16/24/32-bit or float, any rate, mono or stereo).")
+final class TranscribeCommand implements Callable<Integer> {
+
+    @Mixin
+    ModelOptions modelOptions;
+
+    @Parameters(paramLabel = "FILE", arity = "1..*", description = "Audio files.")
+    List<Path> files;
+
+    @Override
+    public Integer call() throws Exception {
+        int failures = 0;
+        try (Recogniser recogniser = Recogniser.load(modelOptions.modelDirectory(), modelOptions.threads)) {
+            for (Path file : files) {
+                try {
+                    System.out.println(file + "\t" + recogniser.transcriber().transcribe(AudioLoader.load16k(file)).text());
+                } catch (Exception e) {
+                    System.err.println("tta transcribe: " + file + ": " + e.getMessage());
+                    failures++;
+                }
+            }
+        }
+        return failures == 0 ? 0 : 1;
+    }
+}
