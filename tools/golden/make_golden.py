@@ -164,7 +164,7 @@ def make(out_dir, name, cfg, seed, fp16=False):
     golden = {"input_values": audio, "logits": logits}
     golden["suta_loss"] = loss.detach().reshape(1)
     for n, p in model.named_parameters():
-        golden["grad." + hf_name(n)] = p.grad
+        golden["grad." + hf_name(n)] = p.grad.detach().clone()
 
     # A 10-step SUTA trajectory with AdamW on the trainable set.
     params = [p for n, p in model.named_parameters() if trainable(hf_name(n))]
