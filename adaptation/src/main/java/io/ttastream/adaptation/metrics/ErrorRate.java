@@ -1,107 +1,88 @@
 package io.ttastream.adaptation.metrics;
 
-import java.util.Arrays;
-import java.util.List;
+import java.text.Normalizer;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
- * Word and character error rates by Levenshtein alignment, accumulated over a corpus the way
- * jiwer scores a list: total edits over total reference length (not a mean of per-utterance rates).
+ * Word and character error rates by Levenshtein alignment, per utterance and accumulated over a
+ * corpus.
+ *
+ * <p>Both texts first go through {@link #normalize(String)}, the convention of the project's
+ * manifests (upper case, letters, apostrophes, single spaces). The corpus rate is total edits over
+ * total reference length, as jiwer scores a list of sentences, not a mean of per-utterance rates.
+ * Dynamic SUTA reports sum_i WER_i * n_i / sum_i n_i with n_i the reference word count, which is
+ * the same number. CER counts the spaces between words as characters, as jiwer's cer does.
+ *
+ * <p>An instance is the corpus accumulator; it is not thread-safe.
  */
 public final class ErrorRate {
-    private long wordEdits;
-    private long referenceWords;
-    private long charEdits;
-    private long referenceChars;
-    private int utterances;
 
-    /** Edit counts of one alignment. */
-    public record Edits(int substitutions, int deletions, int insertions, int referenceLength) {
-        public int total() {
+    /**
+     * Edit counts of one alignment, or of a sum of alignments.
+     *
+     * @param substitutions   reference units replaced by another unit
+     * @param deletions       reference units missing from the hypothesis
+     * @param insertions      hypothesis units with no reference counterpart
+     * @param referenceLength number of units in the reference(s)
+     */
+    public record Edits(long substitutions, long deletions, long insertions, long referenceLength) {
+
+        public static final Edits NONE = new Edits(0, 0, 0, 0);
+
+        /** The edit distance: substitutions + deletions + insertions. */
+        public long total() {
             return substitutions + deletions + insertions;
         }
 
+        /**
+         * total / referenceLength. An empty reference (which jiwer refuses) rates 0 when the
+         * hypothesis is empty too and 1 otherwise.
+         */
         public double rate() {
-            return referenceLength == 0 ? (total() == 0 ? 0 : 1) : total() / (double) referenceLength;
+            if (referenceLength == 0) return total() == 0 ? 0 : 1;
+            return (double) total() / referenceLength;
+        }
+
+        /** Field-wise sum, for corpus totals. */
+        public Edits plus(Edits other) {
+            return new Edits(substitutions + other.substitutions, deletions + other.deletions,
+                    insertions + other.insertions, referenceLength + other.referenceLength);
         }
     }
 
-    /** Upper-case letters and apostrophes with single spaces: the manifests' convention. */
-    public static String normalize(String text) {
-        String upper = text.toUpperCase(Locale.ROOT).replaceAll("[^A-Z' ]", " ");
-        return upper.trim().replaceAll(" +", " ");
-    }
+    private Edits words = Edits.NONE;
+    private Edits chars = Edits.NONE;
+    private int utterances;
 
-    public static Edits wordEdits(String reference, String hypothesis) {
-        return align(words(normalize(reference)), words(normalize(hypothesis)));
-    }
-
-    public static Edits charEdits(String reference, String hypothesis) {
-        return align(chars(normalize(reference)), chars(normalize(hypothesis)));
-    }
-
-    private static List<String> words(String text) {
-        return text.isEmpty() ? List.of() : Arrays.asList(text.split(" "));
-    }
-
-    private static List<String> chars(String text) {
-        return text.chars().mapToObj(c -> String.valueOf((char) c)).toList();
-    }
-
-    /** Minimum edit alignment, counting substitutions, deletions and insertions on the way back. */
-    static Edits align(List<String> ref, List<String> hyp) {
-        int n = ref.size(), m = hyp.size();
-        int[][] cost = new int[n + 1][m + 1];
-        for (int i = 0; i <= n; i++) {
-            cost[i][0] = i;
-        }
-        for (int j = 0; j <= m; j++) {
-            cost[0][j] = j;
-        }
-        for (int i = 1; i <= n; i++) {
-            for (int j = 1; j <= m; j++) {
-                int substitution = cost[i - 1][j - 1] + (ref.get(i - 1).equals(hyp.get(j - 1)) ? 0 : 1);
-                cost[i][j] = Math.min(substitution, Math.min(cost[i - 1][j] + 1, cost[i][j - 1] + 1));
-            }
-        }
-        int s = 0, d = 0, ins = 0;
-        int i = n, j = m;
-        while (i > 0 || j > 0) {
-            if (i > 0 && j > 0 && cost[i][j] == cost[i - 1][j - 1] + (ref.get(i - 1).equals(hyp.get(j - 1)) ? 0 : 1)) {
-                if (!ref.get(i - 1).equals(hyp.get(j - 1))) {
-                    s++;
-                }
-                i--;
-                j--;
-            } else if (i > 0 && cost[i][j] == cost[i - 1][j] + 1) {
-                d++;
-                i--;
-            } else {
-                ins++;
-                j--;
-            }
-        }
-        return new Edits(s, d, ins, n);
-    }
-
-    /** Adds one utterance to the corpus totals and returns its word edits. */
+    /** Scores one utterance, adds it to the corpus totals and returns its word edits. */
     public Edits add(String reference, String hypothesis) {
-        Edits words = wordEdits(reference, hypothesis);
-        Edits characters = charEdits(reference, hypothesis);
-        wordEdits += words.total();
-        referenceWords += words.referenceLength();
-        charEdits += characters.total();
-        referenceChars += characters.referenceLength();
+        Edits utteranceWords = wordEdits(reference, hypothesis);
+        words = words.plus(utteranceWords);
+        chars = chars.plus(charEdits(reference, hypothesis));
         utterances++;
+        return utteranceWords;
+    }
+
+    /** Corpus WER: all word edits over all reference words. */
+    public double wer() {
+        return words.rate();
+    }
+
+    /** Corpus CER: all character edits over all reference characters. */
+    public double cer() {
+        return chars.rate();
+    }
+
+    /** Word edits summed over the corpus. */
+    public Edits words() {
         return words;
     }
 
-    public double wer() {
-        return referenceWords == 0 ? 0 : wordEdits / (double) referenceWords;
-    }
-
-    public double cer() {
-        return referenceChars == 0 ? 0 : charEdits / (double) referenceChars;
+    /** Character edits summed over the corpus. */
+    public Edits chars() {
+        return chars;
     }
 
     public int utterances() {
@@ -109,6 +90,90 @@ public final class ErrorRate {
     }
 
     public long referenceWords() {
-        return referenceWords;
+        return words.referenceLength();
+    }
+
+    /**
+     * Upper-cases, folds accented letters to their base letter, keeps letters and apostrophes
+     * (typographic ones become {@code '}), turns hyphens, dashes and whitespace into word breaks,
+     * deletes every other character, and joins the words with single spaces.
+     * "Sixty-three, P.O. Box." becomes "SIXTY THREE PO BOX".
+     */
+    public static String normalize(String text) {
+        String folded = Normalizer.normalize(text, Normalizer.Form.NFD).toUpperCase(Locale.ROOT);
+        StringBuilder out = new StringBuilder(folded.length());
+        boolean pendingSpace = false;
+        for (int i = 0; i < folded.length(); i++) {
+            char ch = folded.charAt(i);
+            if (ch == '\u2019' || ch == '\u2018') ch = '\'';
+            if (Character.isLetter(ch) || ch == '\'') {
+                if (pendingSpace && out.length() > 0) out.append(' ');
+                pendingSpace = false;
+                out.append(ch);
+            } else if (Character.isWhitespace(ch) || ch == '-' || ch == '\u2013' || ch == '\u2014') {
+                pendingSpace = true;
+            }
+            // Anything else (punctuation, digits, accents split off by NFD) is dropped.
+        }
+        return out.toString();
+    }
+
+    /** Word-level edits between the normalised reference and hypothesis. */
+    public static Edits wordEdits(String reference, String hypothesis) {
+        Map<String, Integer> wordIds = new HashMap<>();
+        return align(toWordIds(normalize(reference), wordIds), toWordIds(normalize(hypothesis), wordIds));
+    }
+
+    /** Character-level edits between the normalised reference and hypothesis; spaces count. */
+    public static Edits charEdits(String reference, String hypothesis) {
+        return align(normalize(reference).chars().toArray(), normalize(hypothesis).chars().toArray());
+    }
+
+    private static int[] toWordIds(String normalized, Map<String, Integer> wordIds) {
+        if (normalized.isEmpty()) return new int[0];
+        String[] words = normalized.split(" ");
+        int[] ids = new int[words.length];
+        for (int i = 0; i < words.length; i++) ids[i] = wordIds.computeIfAbsent(words[i], w -> wordIds.size());
+        return ids;
+    }
+
+    /**
+     * Minimum edit distance by dynamic programming, then one optimal path traced back from the end
+     * to split it into substitutions, deletions and insertions (diagonal moves preferred).
+     */
+    static Edits align(int[] reference, int[] hypothesis) {
+        int n = reference.length;
+        int m = hypothesis.length;
+        int width = m + 1;
+        // distance[i * width + j] = edits turning reference[0..i) into hypothesis[0..j).
+        int[] distance = new int[(n + 1) * width];
+        for (int i = 0; i <= n; i++) distance[i * width] = i;
+        for (int j = 0; j <= m; j++) distance[j] = j;
+        for (int i = 1; i <= n; i++) {
+            for (int j = 1; j <= m; j++) {
+                int diagonal = distance[(i - 1) * width + j - 1] + (reference[i - 1] == hypothesis[j - 1] ? 0 : 1);
+                int deletion = distance[(i - 1) * width + j] + 1;
+                int insertion = distance[i * width + j - 1] + 1;
+                distance[i * width + j] = Math.min(diagonal, Math.min(deletion, insertion));
+            }
+        }
+        long substitutions = 0, deletions = 0, insertions = 0;
+        int i = n, j = m;
+        while (i > 0 || j > 0) {
+            int here = distance[i * width + j];
+            boolean match = i > 0 && j > 0 && reference[i - 1] == hypothesis[j - 1];
+            if (i > 0 && j > 0 && here == distance[(i - 1) * width + j - 1] + (match ? 0 : 1)) {
+                if (!match) substitutions++;
+                i--;
+                j--;
+            } else if (i > 0 && here == distance[(i - 1) * width + j] + 1) {
+                deletions++;
+                i--;
+            } else {
+                insertions++;
+                j--;
+            }
+        }
+        return new Edits(substitutions, deletions, insertions, n);
     }
 }
