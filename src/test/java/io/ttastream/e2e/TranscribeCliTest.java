@@ -64,12 +64,19 @@ class TranscribeCliTest {
         Files.writeString(dir.resolve("m.tsv"), "a.wav\tHELLO WORLD\nb.wav\tGOOD MORNING\n");
         String wer = run("wer", "--model", model.toString(), "--manifest", dir.resolve("m.tsv").toString());
         assertTrue(wer.contains("2 utterances, 4 reference words"), wer);
-        assertTrue(wer.matches("(?s).*WER \\d+\\.\\d\\d%  CER \\d+\\.\\d\\d%.*"), wer);
+        assertTrue(wer.matches("(?s).*\\| source \\| \\d+\\.\\d\\d% \\| \\d+\\.\\d\\d% \\|.*"), wer);
+
+        // Both strategies side by side on noisy audio, as the SUTA comparison runs.
+        Path noise = writeWav("noise.wav", 16000, 0.3);
+        String sideBySide = run("wer", "--model", model.toString(), "--manifest", dir.resolve("m.tsv").toString(),
+                "--strategy", "source,suta", "--steps", "2", "--noise", noise.toString(), "--snr", "5");
+        assertTrue(sideBySide.contains("noise.wav at 5.0 dB SNR"), sideBySide);
+        assertTrue(sideBySide.contains("| source |") && sideBySide.contains("| suta |"), sideBySide);
     }
 
     @Test
     void everyCommandHasHelp() {
-        for (String command : new String[]{"demo", "transcribe", "wer", "bench-ops"}) {
+        for (String command : new String[]{"demo", "transcribe", "wer", "bench-ops", "bench-suta"}) {
             String help = run(command, "--help");
             assertTrue(help.contains("Usage: tta " + command), help);
         }

@@ -1,29 +1,29 @@
 package io.ttastream.app;
 
-import io.ttastream.adaptation.Transcriber;
 import io.ttastream.adaptation.data.Manifest;
 import io.ttastream.adaptation.metrics.ErrorRate;
 import io.ttastream.adaptation.model.RandomCheckpoint;
-import io.ttastream.adaptation.model.Wav2Vec2Model;
+import io.ttastream.adaptation.strategy.Strategy;
 import io.ttastream.asr.Checkpoint;
 import io.ttastream.asr.HuggingFaceCheckpoints;
-import io.ttastream.asr.audio.AudioLoader;
-import io.ttastream.kernels.CpuBackend;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
  * The main job on the embedded default: transcribes the demo audio (real read speech from the
- * shared data) with the bundled source model and reports WER. It grows into the streaming demo
- * (embedded broker, adaptation, metrics) as those parts land.
+ * shared data, with real noise mixed in) with the bundled source model, without adaptation and
+ * with SUTA, and prints both WERs. It grows into the streaming demo (embedded broker, metrics)
+ * as those parts land.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Transcribe the demo audio with the bundled model and print the WER.")
+        description = "Transcribe and adapt the demo audio with the bundled model; print source vs SUTA WER.")
 final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--model", paramLabel = "DIR", description = "Checkpoint directory (default: models/source).")
@@ -36,27 +36,43 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--limit", description = "Utterances to transcribe. Default: ${DEFAULT-VALUE}.")
     int limit = 5;
 
+    @Mixin
+    AdaptationOptions adaptation;
+
     @Override
     public Integer call() throws Exception {
         Path manifestPath = manifest != null ? manifest : Home.path("..", "shared", "data", "speech", "ljspeech.tsv");
+        if (adaptation.noise == null) {
+            adaptation.noise = Home.path("..", "shared", "data", "noise", "background", "running_tap.wav");
+        }
+        adaptation.strategies = List.of("source", "suta");
         List<Manifest.Entry> entries = Manifest.read(manifestPath).entries();
         entries = entries.subList(0, Math.min(limit, entries.size()));
-        try (CpuBackend backend = new CpuBackend()) {
-            Transcriber transcriber = new Transcriber(new Wav2Vec2Model(backend, checkpoint()));
-            ErrorRate errors = new ErrorRate();
-            System.out.printf("tta demo: %d utterances from %s on %s%n%n", entries.size(), manifestPath, backend.name());
+        try (Recogniser recogniser = new Recogniser(checkpoint(), Runtime.getRuntime().availableProcessors())) {
+            List<Strategy> strategies = adaptation.create(recogniser.model());
+            List<ErrorRate> errors = new ArrayList<>();
+            strategies.forEach(s -> errors.add(new ErrorRate()));
+            System.out.printf("tta demo: %d utterances from %s, %s, on %s%n%n", entries.size(), manifestPath,
+                    adaptation.corruption(), recogniser.device());
             for (Manifest.Entry entry : entries) {
-                float[] audio = AudioLoader.load16k(entry.audio());
-                long start = System.nanoTime();
-                String text = transcriber.transcribe(audio).text();
-                double seconds = (System.nanoTime() - start) / 1e9;
-                ErrorRate.Edits edits = errors.add(entry.reference(), text);
-                System.out.printf("%s (%.1f s audio, %.2f s compute, WER %.0f%%)%n  REF: %s%n  HYP: %s%n",
-                        entry.audio().getFileName(), audio.length / 16000.0, seconds, 100 * edits.rate(),
-                        entry.reference(), text);
+                float[] input = adaptation.inputValues(entry.audio());
+                System.out.printf("%s (%.1f s)%n  REF:    %s%n", entry.audio().getFileName(), input.length / 16000.0,
+                        entry.reference());
+                for (int s = 0; s < strategies.size(); s++) {
+                    long start = System.nanoTime();
+                    Strategy.Outcome outcome = strategies.get(s).process(input);
+                    double seconds = (System.nanoTime() - start) / 1e9;
+                    ErrorRate.Edits edits = errors.get(s).add(entry.reference(), outcome.text());
+                    System.out.printf("  %-7s %s%n          (WER %.0f%%, entropy %.3f -> %.3f, %.2f s)%n",
+                            strategies.get(s).name() + ":", outcome.text(), 100 * edits.rate(), outcome.entropyBefore(),
+                            outcome.entropyAfter(), seconds);
+                }
             }
-            System.out.printf("%nWER %.1f%%  CER %.1f%% over %d utterances%n", 100 * errors.wer(), 100 * errors.cer(),
-                    errors.utterances());
+            System.out.println();
+            for (int s = 0; s < strategies.size(); s++) {
+                System.out.printf("%-7s WER %.1f%%  CER %.1f%%%n", strategies.get(s).name(), 100 * errors.get(s).wer(),
+                        100 * errors.get(s).cer());
+            }
         }
         return 0;
     }

@@ -1,35 +1,33 @@
 package io.ttastream.app;
 
-import io.ttastream.adaptation.Transcriber;
 import io.ttastream.adaptation.model.Wav2Vec2Model;
+import io.ttastream.asr.Checkpoint;
 import io.ttastream.asr.HuggingFaceCheckpoints;
 import io.ttastream.kernels.CpuBackend;
 
 import java.io.IOException;
 import java.nio.file.Path;
 
-/** Loads a checkpoint onto a backend for the commands that transcribe. */
+/** A checkpoint loaded onto a backend, for the commands that transcribe. */
 final class Recogniser implements AutoCloseable {
     private final CpuBackend backend;
-    private final Transcriber transcriber;
+    private final Wav2Vec2Model model;
 
-    private Recogniser(CpuBackend backend, Transcriber transcriber) {
-        this.backend = backend;
-        this.transcriber = transcriber;
+    Recogniser(Checkpoint checkpoint, int threads) {
+        this.backend = new CpuBackend(threads);
+        this.model = new Wav2Vec2Model(backend, checkpoint);
     }
 
     static Recogniser load(Path modelDir, int threads) throws IOException {
-        CpuBackend backend = new CpuBackend(threads);
-        try {
-            return new Recogniser(backend, new Transcriber(new Wav2Vec2Model(backend, HuggingFaceCheckpoints.load(modelDir))));
-        } catch (IOException | RuntimeException e) {
-            backend.close();
-            throw e;
-        }
+        return new Recogniser(HuggingFaceCheckpoints.load(modelDir), threads);
     }
 
-    Transcriber transcriber() {
-        return transcriber;
+    Wav2Vec2Model model() {
+        return model;
+    }
+
+    String device() {
+        return backend.name();
     }
 
     @Override

@@ -1,6 +1,6 @@
 package io.ttastream.app;
 
-import io.ttastream.asr.audio.AudioLoader;
+import io.ttastream.adaptation.strategy.Strategy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -9,13 +9,16 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/** One transcript per audio file. */
+/** One transcript per audio file (per strategy when several are named). */
 @Command(name = "transcribe", mixinStandardHelpOptions = true,
         description = "Transcribe audio files (WAV: PCM 16/24/32-bit or float, any rate, mono or stereo).")
 final class TranscribeCommand implements Callable<Integer> {
 
     @Mixin
     ModelOptions modelOptions;
+
+    @Mixin
+    AdaptationOptions adaptation;
 
     @Parameters(paramLabel = "FILE", arity = "1..*", description = "Audio files.")
     List<Path> files;
@@ -24,9 +27,14 @@ final class TranscribeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         int failures = 0;
         try (Recogniser recogniser = Recogniser.load(modelOptions.modelDirectory(), modelOptions.threads)) {
+            List<Strategy> strategies = adaptation.create(recogniser.model());
             for (Path file : files) {
                 try {
-                    System.out.println(file + "\t" + recogniser.transcriber().transcribe(AudioLoader.load16k(file)).text());
+                    float[] input = adaptation.inputValues(file);
+                    for (Strategy strategy : strategies) {
+                        String prefix = strategies.size() > 1 ? strategy.name() + "\t" : "";
+                        System.out.println(prefix + file + "\t" + strategy.process(input).text());
+                    }
                 } catch (Exception e) {
                     System.err.println("tta transcribe: " + file + ": " + e.getMessage());
                     failures++;

@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
                 TranscribeCommand.class,
                 WerCommand.class,
                 BenchOpsCommand.class,
+                BenchSutaCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class TtaCli implements Runnable {

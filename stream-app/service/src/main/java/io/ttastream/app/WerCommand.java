@@ -2,15 +2,17 @@ package io.ttastream.app;
 
 import io.ttastream.adaptation.data.Manifest;
 import io.ttastream.adaptation.metrics.ErrorRate;
-import io.ttastream.asr.audio.AudioLoader;
+import io.ttastream.adaptation.strategy.Strategy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
-/** WER and CER of the recogniser over a manifest of utterances with references. */
+/** WER and CER over a manifest, for one or more strategies side by side on the same audio. */
 @Command(name = "wer", mixinStandardHelpOptions = true,
         description = "Word and character error rate over a manifest (path<TAB>REFERENCE per line).")
 final class WerCommand implements Callable<Integer> {
@@ -18,34 +20,54 @@ final class WerCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions;
 
+    @Mixin
+    AdaptationOptions adaptation;
+
     @Option(names = "--manifest", required = true, paramLabel = "TSV", description = "The manifest.")
     Path manifest;
 
-    @Option(names = "--verbose", description = "Print every utterance's reference and hypothesis.")
+    @Option(names = "--verbose", description = "Print every utterance's reference and hypotheses.")
     boolean verbose;
 
     @Override
     public Integer call() throws Exception {
-        Manifest entries = Manifest.read(manifest);
-        ErrorRate errors = new ErrorRate();
+        List<Manifest.Entry> entries = Manifest.read(manifest).entries();
         try (Recogniser recogniser = Recogniser.load(modelOptions.modelDirectory(), modelOptions.threads)) {
-            int done = 0;
-            for (Manifest.Entry entry : entries.entries()) {
-                String hypothesis = recogniser.transcriber().transcribe(AudioLoader.load16k(entry.audio())).text();
-                ErrorRate.Edits edits = errors.add(entry.reference(), hypothesis);
-                done++;
-                System.err.printf("\r[%d/%d] running WER %.1f%%", done, entries.entries().size(), 100 * errors.wer());
+            List<Strategy> strategies = adaptation.create(recogniser.model());
+            List<ErrorRate> errors = new ArrayList<>();
+            strategies.forEach(s -> errors.add(new ErrorRate()));
+            double[] seconds = new double[strategies.size()];
+            double audioSeconds = 0;
+            for (int u = 0; u < entries.size(); u++) {
+                Manifest.Entry entry = entries.get(u);
+                float[] input = adaptation.inputValues(entry.audio());
+                audioSeconds += input.length / 16000.0;
                 if (verbose) {
-                    System.err.println();
-                    System.out.printf("%s\tWER %.1f%%%n  REF: %s%n  HYP: %s%n", entry.audio().getFileName(),
-                            100 * edits.rate(), entry.reference(), hypothesis);
+                    System.out.printf("%s%n  REF:   %s%n", entry.audio().getFileName(), entry.reference());
                 }
+                for (int s = 0; s < strategies.size(); s++) {
+                    long start = System.nanoTime();
+                    String hypothesis = strategies.get(s).process(input).text();
+                    seconds[s] += (System.nanoTime() - start) / 1e9;
+                    ErrorRate.Edits edits = errors.get(s).add(entry.reference(), hypothesis);
+                    if (verbose) {
+                        System.out.printf("  %-6s %s  (WER %.0f%%)%n", strategies.get(s).name() + ":", hypothesis,
+                                100 * edits.rate());
+                    }
+                }
+                System.err.printf("\r[%d/%d]", u + 1, entries.size());
+            }
+            System.err.println();
+            System.out.printf("manifest %s (%s): %d utterances, %d reference words, %.1f s of audio, %s%n",
+                    manifest, adaptation.corruption(), entries.size(), errors.get(0).referenceWords(), audioSeconds,
+                    recogniser.device());
+            System.out.println("| strategy | WER | CER | real-time factor |");
+            System.out.println("|---|---|---|---|");
+            for (int s = 0; s < strategies.size(); s++) {
+                System.out.printf("| %s | %.2f%% | %.2f%% | %.3f |%n", strategies.get(s).name(), 100 * errors.get(s).wer(),
+                        100 * errors.get(s).cer(), seconds[s] / audioSeconds);
             }
         }
-        System.err.println();
-        System.out.printf("manifest %s: %d utterances, %d reference words%n", manifest, errors.utterances(),
-                errors.referenceWords());
-        System.out.printf("WER %.2f%%  CER %.2f%%%n", 100 * errors.wer(), 100 * errors.cer());
         return 0;
     }
 }

@@ -1,0 +1,32 @@
+package io.ttastream.adaptation.strategy;
+
+import io.ttastream.adaptation.decode.GreedyCtcDecoder;
+import io.ttastream.adaptation.loss.SutaLoss;
+import io.ttastream.adaptation.loss.SutaLossConfig;
+import io.ttastream.adaptation.model.Wav2Vec2Model;
+
+/** No adaptation: the source model decodes every utterance (the baseline every strategy is measured against). */
+public final class SourceStrategy implements Strategy {
+    private final Wav2Vec2Model model;
+    private final GreedyCtcDecoder decoder;
+    private final SutaLoss loss = new SutaLoss(SutaLossConfig.reference());
+
+    public SourceStrategy(Wav2Vec2Model model) {
+        this.model = model;
+        this.decoder = new GreedyCtcDecoder(model.vocabulary());
+    }
+
+    @Override
+    public String name() {
+        return "source";
+    }
+
+    @Override
+    public Outcome process(float[] inputValues) {
+        float[] logits = model.logits(inputValues);
+        int classes = model.vocabulary().size();
+        SutaLoss.Result l = loss.compute(logits, logits.length / classes, classes);
+        return new Outcome(decoder.decode(logits), l.total(), l.total(), l.meanEntropyAllFrames(),
+                l.meanEntropyAllFrames(), false);
+    }
+}

@@ -1,0 +1,71 @@
+package io.ttastream.app;
+
+import io.ttastream.adaptation.data.NoiseMixer;
+import io.ttastream.adaptation.model.ParameterGroups;
+import io.ttastream.adaptation.model.Wav2Vec2Model;
+import io.ttastream.adaptation.strategy.Strategies;
+import io.ttastream.adaptation.strategy.Strategy;
+import io.ttastream.adaptation.suta.SutaConfig;
+import io.ttastream.asr.audio.AudioLoader;
+import io.ttastream.asr.audio.FeatureExtractor;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Which strategies adapt, how, and which corruption the audio gets on the way in. */
+final class AdaptationOptions {
+    private static final SutaConfig REFERENCE = SutaConfig.reference();
+
+    @Option(names = "--strategy", split = ",", paramLabel = "NAME",
+            description = "Strategies, comma-separated, run side by side: source, suta. Default: source.")
+    List<String> strategies = List.of("source");
+
+    @Option(names = "--steps", description = "SUTA optimizer steps per utterance. Default: 10 (reference).")
+    int steps = REFERENCE.steps();
+
+    @Option(names = "--lr", description = "SUTA learning rate. Default: 2e-5 (reference).")
+    double lr = REFERENCE.lr();
+
+    @Option(names = "--trainable", paramLabel = "GROUPS",
+            description = "Adapted parameters: ln, feature, all, joined by +. Default: ln+feature (reference).")
+    String trainable = "ln+feature";
+
+    @Option(names = "--noise", paramLabel = "WAV", description = "Mix this noise into every utterance.")
+    Path noise;
+
+    @Option(names = "--snr", paramLabel = "DB", description = "Signal-to-noise ratio for --noise. Default: ${DEFAULT-VALUE}.")
+    double snrDb = 5;
+
+    private float[] noiseSamples;
+
+    SutaConfig sutaConfig() {
+        return new SutaConfig(steps, lr, REFERENCE.optimizer(), ParameterGroups.parse(trainable), REFERENCE.loss());
+    }
+
+    List<Strategy> create(Wav2Vec2Model model) {
+        List<Strategy> out = new ArrayList<>();
+        for (String name : strategies) {
+            out.add(Strategies.create(name.trim(), model, sutaConfig()));
+        }
+        return out;
+    }
+
+    /** Loads a file at 16 kHz, applies the corruption, normalises as wav2vec2 expects. */
+    float[] inputValues(Path file) throws IOException {
+        float[] samples = AudioLoader.load16k(file);
+        if (noise != null) {
+            if (noiseSamples == null) {
+                noiseSamples = AudioLoader.load16k(noise);
+            }
+            samples = NoiseMixer.mix(samples, noiseSamples, snrDb);
+        }
+        return FeatureExtractor.normalize(samples);
+    }
+
+    String corruption() {
+        return noise == null ? "clean" : noise.getFileName() + " at " + snrDb + " dB SNR";
+    }
+}
