@@ -1,33 +1,40 @@
 package io.ttastream.asr;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.ShortBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
- * The safetensors format: an 8-byte little-endian header length, a JSON header naming each
- * tensor's dtype, shape and byte range, then the raw little-endian data. Tensors are read into
- * float32 whatever their stored precision.
+ * The safetensors file format (Hugging Face's model.safetensors): an 8-byte little-endian header
+ * length, a JSON header giving each tensor's dtype, shape and byte range, then the raw
+ * little-endian tensor bytes.
  */
 public final class Safetensors {
-    /** Stored element types this reader understands. */
+
+    /** The element types we read and write. Everything is float32 once in memory. */
     public enum DType {
         F32(4), F16(2), BF16(2);
 
-        final int bytes;
+        /** Bytes per element. */
+        public final int bytes;
 
         DType(int bytes) {
             this.bytes = bytes;
@@ -35,149 +42,188 @@ public final class Safetensors {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** A header beyond this is a corrupt file, not a model (real headers are tens of kilobytes). */
+    private static final long MAX_HEADER_BYTES = 100L << 20;
 
     private Safetensors() {
     }
 
-    /** Every tensor in the file, in the file's order, as float32. */
+    /** Reads every tensor, converted to float32, in file order. */
     public static Map<String, HostTensor> read(Path file) throws IOException {
+        return read(file, name -> true);
+    }
+
+    /**
+     * Reads the tensors whose names {@code include} accepts, converted to float32, in file order.
+     * Tensors not included are skipped unread, whatever their dtype.
+     */
+    public static Map<String, HostTensor> read(Path file, Predicate<String> include) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer lengthBytes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            readFully(channel, lengthBytes, 0, file);
-            long headerLength = lengthBytes.flip().getLong();
-            if (headerLength <= 0 || headerLength > 100_000_000 || 8 + headerLength > channel.size()) {
-                throw new CheckpointException(file + ": not a safetensors file (header length " + headerLength + ")");
-            }
-            ByteBuffer headerBytes = ByteBuffer.allocate((int) headerLength);
-            readFully(channel, headerBytes, 8, file);
-            JsonNode header = JSON.readTree(new String(headerBytes.array(), StandardCharsets.UTF_8));
-            long dataStart = 8 + headerLength;
+            Header header = header(channel, file);
             Map<String, HostTensor> tensors = new LinkedHashMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = header.json().fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> entry = it.next();
-                if (entry.getKey().equals("__metadata__")) {
+                String name = entry.getKey();
+                if (name.equals("__metadata__") || !include.test(name)) {
                     continue;
                 }
-                tensors.put(entry.getKey(), readTensor(channel, file, entry.getKey(), entry.getValue(), dataStart));
+                tensors.put(name, readTensor(channel, header.dataStart(), channel.size(), name, entry.getValue(), file));
             }
             return tensors;
+        } catch (NoSuchFileException e) {
+            throw new CheckpointException("safetensors file not found: " + file, e);
         }
     }
 
-    /** The string metadata of the header ("__metadata__"), empty when there is none. */
+    /** The header's string metadata ("__metadata__"), empty when it has none. */
     public static Map<String, String> metadata(Path file) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer lengthBytes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            readFully(channel, lengthBytes, 0, file);
-            ByteBuffer headerBytes = ByteBuffer.allocate((int) lengthBytes.flip().getLong());
-            readFully(channel, headerBytes, 8, file);
-            JsonNode meta = JSON.readTree(new String(headerBytes.array(), StandardCharsets.UTF_8)).path("__metadata__");
-            Map<String, String> out = new LinkedHashMap<>();
-            meta.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
-            return out;
+            Map<String, String> metadata = new LinkedHashMap<>();
+            header(channel, file).json().path("__metadata__").fields()
+                    .forEachRemaining(e -> metadata.put(e.getKey(), e.getValue().asText()));
+            return metadata;
+        } catch (NoSuchFileException e) {
+            throw new CheckpointException("safetensors file not found: " + file, e);
         }
     }
 
-    private static HostTensor readTensor(FileChannel channel, Path file, String name, JsonNode info, long dataStart)
-            throws IOException {
+    /** The parsed JSON header and the file offset where tensor data begins. */
+    private record Header(JsonNode json, long dataStart) {
+    }
+
+    private static Header header(FileChannel channel, Path file) throws IOException {
+        long fileSize = channel.size();
+        ByteBuffer lengthBytes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        readFully(channel, lengthBytes, 0, file);
+        long headerLength = lengthBytes.getLong(0);
+        if (headerLength <= 0 || headerLength > MAX_HEADER_BYTES || 8 + headerLength > fileSize) {
+            throw new CheckpointException(file + " is not a safetensors file (header length " + headerLength
+                    + ", file size " + fileSize + ")");
+        }
+        ByteBuffer headerBytes = ByteBuffer.allocate((int) headerLength);
+        readFully(channel, headerBytes, 8, file);
+        try {
+            return new Header(JSON.readTree(new String(headerBytes.array(), StandardCharsets.UTF_8)), 8 + headerLength);
+        } catch (JsonProcessingException e) {
+            throw new CheckpointException(file + " has a corrupt safetensors header: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static HostTensor readTensor(FileChannel channel, long dataStart, long fileSize, String name,
+                                         JsonNode info, Path file) throws IOException {
+        String dtypeName = info.path("dtype").asText();
         DType dtype;
         try {
-            dtype = DType.valueOf(info.path("dtype").asText());
+            dtype = DType.valueOf(dtypeName);
         } catch (IllegalArgumentException e) {
-            throw new CheckpointException(file + ": tensor " + name + " has unsupported dtype "
-                    + info.path("dtype").asText() + " (supported: F32, F16, BF16)");
+            throw new CheckpointException(file + ": tensor " + name + " has unsupported dtype " + dtypeName
+                    + " (supported: " + Arrays.toString(DType.values()) + ")");
         }
         JsonNode shapeNode = info.path("shape");
         int[] shape = new int[shapeNode.size()];
+        long count = 1;
         for (int i = 0; i < shape.length; i++) {
             shape[i] = shapeNode.get(i).asInt();
+            count *= shape[i];
         }
-        if (shape.length == 0) {
-            shape = new int[]{1};
+        long begin = info.path("data_offsets").path(0).asLong(-1);
+        long end = info.path("data_offsets").path(1).asLong(-1);
+        if (begin < 0 || end - begin != count * dtype.bytes || dataStart + end > fileSize) {
+            throw new CheckpointException(file + ": tensor " + name + " has byte range [" + begin + ", " + end
+                    + ") that does not fit its shape " + Arrays.toString(shape) + " of " + dtype
+                    + " or the file (truncated?)");
         }
-        long begin = info.path("data_offsets").get(0).asLong();
-        long end = info.path("data_offsets").get(1).asLong();
-        int count = HostTensor.size(shape);
-        if (end - begin != (long) count * dtype.bytes) {
-            throw new CheckpointException(file + ": tensor " + name + " has " + (end - begin) + " bytes for "
-                    + count + " " + dtype + " elements");
+        if (count > Integer.MAX_VALUE) {
+            throw new CheckpointException(file + ": tensor " + name + " is too large: " + Arrays.toString(shape));
         }
-        ByteBuffer bytes = ByteBuffer.allocate((int) (end - begin)).order(ByteOrder.LITTLE_ENDIAN);
-        readFully(channel, bytes, dataStart + begin, file);
-        bytes.flip();
-        float[] data = new float[count];
-        for (int i = 0; i < count; i++) {
-            data[i] = switch (dtype) {
-                case F32 -> bytes.getFloat();
-                case F16 -> Half.toFloat(bytes.getShort());
-                case BF16 -> Float.intBitsToFloat((bytes.getShort() & 0xffff) << 16);
-            };
+        float[] data = new float[(int) count];
+        if (count > 0) {
+            MappedByteBuffer bytes = channel.map(FileChannel.MapMode.READ_ONLY, dataStart + begin, end - begin);
+            decode(bytes.order(ByteOrder.LITTLE_ENDIAN), dtype, data);
         }
         return new HostTensor(shape, data);
     }
 
-    private static void readFully(FileChannel channel, ByteBuffer buffer, long position, Path file) throws IOException {
-        while (buffer.hasRemaining()) {
-            int n = channel.read(buffer, position + buffer.position());
-            if (n < 0) {
-                throw new CheckpointException(file + ": truncated safetensors file");
-            }
-        }
-    }
-
-    /** Writes the tensors (in map order) in the given precision. */
-    public static void write(Path file, Map<String, HostTensor> tensors, DType dtype) throws IOException {
-        write(file, tensors, dtype, Map.of());
-    }
-
-    public static void write(Path file, Map<String, HostTensor> tensors, DType dtype, Map<String, String> metadata)
-            throws IOException {
-        ObjectNode header = JSON.createObjectNode();
-        if (!metadata.isEmpty()) {
-            ObjectNode meta = header.putObject("__metadata__");
-            metadata.forEach(meta::put);
-        }
-        long offset = 0;
-        for (Map.Entry<String, HostTensor> e : tensors.entrySet()) {
-            ObjectNode info = header.putObject(e.getKey());
-            info.put("dtype", dtype.name());
-            for (int d : e.getValue().shape()) {
-                info.withArray("shape").add(d);
-            }
-            long size = (long) e.getValue().size() * dtype.bytes;
-            info.putArray("data_offsets").add(offset).add(offset + size);
-            offset += size;
-        }
-        byte[] headerJson = JSON.writeValueAsString(header).getBytes(StandardCharsets.UTF_8);
-        int padded = (headerJson.length + 7) / 8 * 8;
-        try (OutputStream out = Files.newOutputStream(file)) {
-            ByteBuffer prefix = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
-            prefix.putLong(padded).put(headerJson);
-            while (prefix.hasRemaining()) {
-                prefix.put((byte) ' ');
-            }
-            out.write(prefix.array());
-            for (HostTensor t : tensors.values()) {
-                ByteBuffer data = ByteBuffer.allocate(t.size() * dtype.bytes).order(ByteOrder.LITTLE_ENDIAN);
-                for (float v : t.data()) {
-                    switch (dtype) {
-                        case F32 -> data.putFloat(v);
-                        case F16 -> data.putShort(Half.fromFloat(v));
-                        case BF16 -> data.putShort(toBfloat16(v));
-                    }
+    /** Fills {@code out} from little-endian elements of {@code dtype}. */
+    static void decode(ByteBuffer bytes, DType dtype, float[] out) {
+        switch (dtype) {
+            case F32 -> bytes.asFloatBuffer().get(out);
+            case F16, BF16 -> {
+                ShortBuffer halves = bytes.asShortBuffer();
+                for (int i = 0; i < out.length; i++) {
+                    short h = halves.get(i);
+                    out[i] = dtype == DType.F16 ? HalfFloats.f16ToFloat(h) : HalfFloats.bf16ToFloat(h);
                 }
-                out.write(data.array());
             }
         }
     }
 
-    /** Round to nearest even, as torch does when casting to bfloat16. */
-    private static short toBfloat16(float v) {
-        int bits = Float.floatToRawIntBits(v);
-        if (Float.isNaN(v)) {
-            return (short) 0x7fc0;
+    /** Writes the tensors, in map order, with every element stored as {@code dtype} (rounded to nearest even). */
+    public static void write(Path file, Map<String, HostTensor> tensors, DType dtype) throws IOException {
+        ObjectNode header = JSON.createObjectNode();
+        header.putObject("__metadata__").put("format", "pt"); // transformers refuses files without it
+        long offset = 0;
+        for (Map.Entry<String, HostTensor> entry : tensors.entrySet()) {
+            HostTensor t = entry.getValue();
+            ObjectNode info = header.putObject(entry.getKey());
+            info.put("dtype", dtype.name());
+            ArrayNode shape = info.putArray("shape");
+            for (int d : t.shape()) {
+                shape.add(d);
+            }
+            long bytes = (long) t.size() * dtype.bytes;
+            info.putArray("data_offsets").add(offset).add(offset + bytes);
+            offset += bytes;
         }
-        int rounding = 0x7fff + ((bits >>> 16) & 1);
-        return (short) ((bits + rounding) >>> 16);
+        byte[] headerJson = JSON.writeValueAsBytes(header);
+        int padded = (headerJson.length + 7) / 8 * 8; // the reference writer aligns the data to 8 bytes with spaces
+        ByteBuffer prefix = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
+        prefix.putLong(padded).put(headerJson);
+        while (prefix.hasRemaining()) {
+            prefix.put((byte) ' ');
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            writeFully(channel, prefix.flip());
+            for (HostTensor t : tensors.values()) {
+                writeFully(channel, encode(t.data(), dtype));
+            }
+        }
+    }
+
+    /** The little-endian bytes of {@code values} stored as {@code dtype}. */
+    static ByteBuffer encode(float[] values, DType dtype) {
+        ByteBuffer bytes = ByteBuffer.allocate(values.length * dtype.bytes).order(ByteOrder.LITTLE_ENDIAN);
+        switch (dtype) {
+            case F32 -> bytes.asFloatBuffer().put(values);
+            case F16 -> {
+                ShortBuffer halves = bytes.asShortBuffer();
+                for (float v : values) {
+                    halves.put(HalfFloats.floatToF16(v));
+                }
+            }
+            case BF16 -> {
+                ShortBuffer halves = bytes.asShortBuffer();
+                for (float v : values) {
+                    halves.put(HalfFloats.floatToBf16(v));
+                }
+            }
+        }
+        return bytes;
+    }
+
+    private static void readFully(FileChannel channel, ByteBuffer into, long position, Path file) throws IOException {
+        while (into.hasRemaining()) {
+            int n = channel.read(into, position + into.position());
+            if (n < 0) {
+                throw new CheckpointException(file + " ends early (truncated safetensors file)");
+            }
+        }
+    }
+
+    private static void writeFully(FileChannel channel, ByteBuffer bytes) throws IOException {
+        while (bytes.hasRemaining()) {
+            channel.write(bytes);
+        }
     }
 }

@@ -62,8 +62,8 @@ public final class GreedyCtcDecoder {
      * dropped from the transcript.
      */
     public GreedyCtcDecoder(Vocabulary vocabulary) {
-        this(vocabulary.tokens(), vocabulary.blankId(), Vocabulary.WORD_DELIMITER,
-                Arrays.stream(vocabulary.tokens())
+        this(vocabulary.tokens().toArray(String[]::new), vocabulary.blankId(), Vocabulary.WORD_DELIMITER,
+                vocabulary.tokens().stream()
                         .filter(token -> token.length() > 2 && token.startsWith("<") && token.endsWith(">"))
                         .collect(Collectors.toSet()));
     }

@@ -20,7 +20,7 @@ public enum ParameterGroups {
     LAYER_NORM("ln"),
     /** The CNN feature encoder and the feature projection, entirely. */
     FEATURE("feature"),
-    /** Every parameter. */
+    /** Every parameter the forward pass uses (masked_spec_embed only serves training-time masking). */
     ALL("all");
 
     private final String key;
@@ -36,7 +36,7 @@ public enum ParameterGroups {
                     && name.startsWith(ConvFeatureEncoder.PREFIX + "0.layer_norm."));
             case FEATURE -> name -> name.startsWith("wav2vec2.feature_extractor.")
                     || name.startsWith("wav2vec2.feature_projection.");
-            case ALL -> name -> true;
+            case ALL -> name -> !name.equals("wav2vec2.masked_spec_embed");
         };
     }
 

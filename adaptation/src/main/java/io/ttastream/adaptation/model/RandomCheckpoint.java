@@ -32,7 +32,7 @@ public final class RandomCheckpoint {
         for (Map.Entry<String, int[]> e : HuggingFaceCheckpoints.expectedShapes(config).entrySet()) {
             String name = e.getKey();
             int[] shape = e.getValue();
-            float[] data = new float[HostTensor.size(shape)];
+            float[] data = HostTensor.zeros(shape).data();
             if (name.endsWith("weight_g") || (name.contains("layer_norm") && name.endsWith(".weight"))) {
                 java.util.Arrays.fill(data, 1f);
             } else if (!name.endsWith(".bias")) {
@@ -44,6 +44,6 @@ public final class RandomCheckpoint {
             }
             tensors.put(name, new HostTensor(shape, data));
         }
-        return new Checkpoint(config, Vocabulary.englishCharacters(), tensors);
+        return new Checkpoint(config, Vocabulary.base960h(), tensors);
     }
 }

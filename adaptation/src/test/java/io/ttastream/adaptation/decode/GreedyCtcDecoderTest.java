@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class GreedyCtcDecoderTest {
-    private final Vocabulary vocab = Vocabulary.englishCharacters();
+    private final Vocabulary vocab = Vocabulary.base960h();
     private final GreedyCtcDecoder decoder = new GreedyCtcDecoder(vocab);
 
     private int[] ids(String... tokens) {
@@ -38,7 +38,7 @@ class GreedyCtcDecoderTest {
 
     @Test
     void specialTokensNotListedAsDroppedStayLiteralAsInHuggingFaceDefault() {
-        GreedyCtcDecoder literal = new GreedyCtcDecoder(vocab.tokens(), vocab.blankId(), "|", Set.of());
+        GreedyCtcDecoder literal = new GreedyCtcDecoder(vocab.tokens().toArray(String[]::new), vocab.blankId(), "|", Set.of());
         assertEquals("<s>A<unk>B</s>", literal.decodeIds(ids("<s>", "A", "<unk>", "B", "B", "</s>")));
     }
 

@@ -3,15 +3,18 @@ package io.ttastream.asr.audio;
 import java.io.IOException;
 import java.nio.file.Path;
 
-/** The one call the tools use to read an audio file: decode, mix to mono, resample to 16 kHz. */
+/** Reads audio files into what the model consumes. */
 public final class AudioLoader {
-    public static final int SAMPLE_RATE = 16000;
 
     private AudioLoader() {
     }
 
+    /**
+     * Decodes a WAV file, averages its channels to mono and resamples it to 16 kHz. The samples
+     * are not normalised (see {@link FeatureExtractor#normalize}).
+     */
     public static float[] load16k(Path file) throws IOException {
-        Audio audio = WavDecoder.decode(file);
-        return Resampler.resample(audio.samples(), audio.sampleRate(), SAMPLE_RATE);
+        Audio audio = WavDecoder.read(file);
+        return Resampler.resample(audio.samples(), audio.sampleRate(), FeatureExtractor.SAMPLE_RATE);
     }
 }

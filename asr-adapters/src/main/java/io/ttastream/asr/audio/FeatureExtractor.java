@@ -1,25 +1,35 @@
 package io.ttastream.asr.audio;
 
-/** Hugging Face Wav2Vec2FeatureExtractor's input normalisation (do_normalize=True). */
+/**
+ * The wav2vec2 front end of Hugging Face's {@code Wav2Vec2FeatureExtractor} with
+ * {@code do_normalize=True}: the model reads raw 16 kHz samples, each utterance scaled to zero
+ * mean and unit variance.
+ */
 public final class FeatureExtractor {
-    private static final double VARIANCE_EPS = 1e-7;
+
+    /** The sample rate every wav2vec2 checkpoint expects. */
+    public static final int SAMPLE_RATE = 16_000;
+    /** Added to the variance so that silence does not divide by zero (transformers' value). */
+    public static final double VARIANCE_EPSILON = 1e-7;
 
     private FeatureExtractor() {
     }
 
-    /** (x - mean) / sqrt(var + 1e-7), with the population variance, as transformers computes it. */
+    /** (x - mean) / sqrt(var + 1e-7), with the population variance; a new array. */
     public static float[] normalize(float[] x) {
-        double mean = 0;
-        for (float v : x) {
-            mean += v;
+        if (x.length == 0) {
+            return new float[0];
         }
-        mean /= Math.max(1, x.length);
-        double variance = 0;
+        double sum = 0;
         for (float v : x) {
-            variance += (v - mean) * (v - mean);
+            sum += v;
         }
-        variance /= Math.max(1, x.length);
-        double scale = 1 / Math.sqrt(variance + VARIANCE_EPS);
+        double mean = sum / x.length;
+        double squares = 0;
+        for (float v : x) {
+            squares += (v - mean) * (v - mean);
+        }
+        double scale = 1.0 / Math.sqrt(squares / x.length + VARIANCE_EPSILON);
         float[] y = new float[x.length];
         for (int i = 0; i < x.length; i++) {
             y[i] = (float) ((x[i] - mean) * scale);

@@ -3,29 +3,43 @@ package io.ttastream.asr.audio;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
-/** Raw little-endian signed 16-bit PCM, the payload of a speech frame. */
+/** Raw 16-bit little-endian PCM, the format of the service's speech frames. */
 public final class Pcm16 {
+
     private Pcm16() {
     }
 
-    /** Interleaved PCM16LE with the given channel count, mixed down to mono in [-1, 1). */
-    public static float[] decode(byte[] bytes, int channels) throws AudioFormatException {
-        if (channels < 1) {
-            throw new AudioFormatException("channel count must be positive, got " + channels);
+    /** Decodes interleaved PCM16LE frames of {@code channels} samples to mono samples in [-1, 1]. */
+    public static float[] decode(byte[] bytes, int channels) {
+        return decode(bytes, 0, bytes.length, channels);
+    }
+
+    /**
+     * Decodes {@code length} bytes from {@code offset}: interleaved PCM16LE frames of
+     * {@code channels} samples, averaged to mono and scaled by 1 / 32768.
+     *
+     * @throws IllegalArgumentException if the bytes are not a whole number of frames
+     */
+    public static float[] decode(byte[] bytes, int offset, int length, int channels) {
+        if (channels <= 0) {
+            throw new IllegalArgumentException("channel count must be positive, got " + channels);
         }
-        if (bytes.length % (2 * channels) != 0) {
-            throw new AudioFormatException(bytes.length + " bytes is not a whole number of " + channels
-                    + "-channel 16-bit samples");
+        int frameBytes = 2 * channels;
+        if (length % frameBytes != 0) {
+            throw new IllegalArgumentException(length + " bytes are not a whole number of " + channels
+                    + "-channel PCM16 frames (" + frameBytes + " bytes each)");
         }
-        ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        float[] mono = new float[bytes.length / (2 * channels)];
-        for (int f = 0; f < mono.length; f++) {
-            int sum = 0;
-            for (int c = 0; c < channels; c++) {
-                sum += in.getShort((f * channels + c) * 2);
-            }
-            mono[f] = sum / (32768f * channels);
+        ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        return SampleEncoding.PCM16.decodeMono(buffer, offset, length / frameBytes, channels);
+    }
+
+    /** Encodes mono samples as PCM16LE: scaled by 32768, rounded, clipped to the 16-bit range. */
+    public static byte[] encode(float[] samples) {
+        ByteBuffer buffer = ByteBuffer.allocate(2 * samples.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (float s : samples) {
+            long scaled = Math.round(s * 32768.0);
+            buffer.putShort((short) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, scaled)));
         }
-        return mono;
+        return buffer.array();
     }
 }

@@ -3,102 +3,142 @@ package io.ttastream.asr.audio;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * RIFF WAV decoding: PCM 16, 24 and 32 bit, IEEE float 32 bit, plain or WAVE_FORMAT_EXTENSIBLE,
- * any channel count (mixed down to mono by averaging), any sample rate.
+ * Decodes RIFF/WAVE files to mono float samples: integer PCM of 8 (unsigned), 16, 24 or 32 bits
+ * (format tag 1), IEEE float of 32 or 64 bits (format tag 3), either also wrapped in
+ * WAVE_FORMAT_EXTENSIBLE; any channel count, averaged to mono; any sample rate (see
+ * {@link Resampler} to change it). Compressed encodings (A-law, mu-law, ADPCM, ...) are refused.
  */
 public final class WavDecoder {
+
     private static final int FORMAT_PCM = 1;
-    private static final int FORMAT_FLOAT = 3;
-    private static final int FORMAT_EXTENSIBLE = 0xfffe;
+    private static final int FORMAT_IEEE_FLOAT = 3;
+    private static final int FORMAT_EXTENSIBLE = 0xFFFE;
 
     private WavDecoder() {
     }
 
-    public static Audio decode(Path file) throws IOException {
+    /** Reads and decodes a WAV file; errors name the file. */
+    public static Audio read(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
         try {
-            return decode(Files.readAllBytes(file));
+            return decode(bytes);
         } catch (AudioFormatException e) {
             throw new AudioFormatException(file + ": " + e.getMessage());
         }
     }
 
-    public static Audio decode(byte[] bytes) throws AudioFormatException {
-        ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        if (bytes.length < 12 || in.getInt(0) != 0x46464952 /* RIFF */ || in.getInt(8) != 0x45564157 /* WAVE */) {
+    /** Decodes the bytes of a whole WAV file. */
+    public static Audio decode(byte[] wav) throws AudioFormatException {
+        ByteBuffer b = ByteBuffer.wrap(wav).order(ByteOrder.LITTLE_ENDIAN);
+        if (wav.length < 12 || !fourCc(b, 0).equals("RIFF") || !fourCc(b, 8).equals("WAVE")) {
             throw new AudioFormatException("not a RIFF/WAVE file");
         }
-        int format = -1, channels = 0, rate = 0, bits = 0;
-        int pos = 12;
-        while (pos + 8 <= bytes.length) {
-            int id = in.getInt(pos);
-            long size = in.getInt(pos + 4) & 0xffffffffL;
-            int body = pos + 8;
-            if (id == 0x20746d66 /* "fmt " */) {
-                if (size < 16) {
-                    throw new AudioFormatException("fmt chunk too short");
+        Format format = null;
+        int position = 12;
+        while (position + 8 <= wav.length) {
+            String id = fourCc(b, position);
+            long size = b.getInt(position + 4) & 0xffffffffL;
+            int body = position + 8;
+            if (id.equals("fmt ")) {
+                requireWithin(wav, body, size, "fmt chunk");
+                format = parseFormat(b, body, (int) size);
+            } else if (id.equals("data")) {
+                if (format == null) {
+                    throw new AudioFormatException("data chunk comes before any fmt chunk");
                 }
-                format = in.getShort(body) & 0xffff;
-                channels = in.getShort(body + 2) & 0xffff;
-                rate = in.getInt(body + 4);
-                bits = in.getShort(body + 14) & 0xffff;
-                if (format == FORMAT_EXTENSIBLE && size >= 26) {
-                    format = in.getShort(body + 24) & 0xffff; // the sub-format GUID starts with the format code
-                }
-            } else if (id == 0x61746164 /* "data" */) {
-                if (format < 0) {
-                    throw new AudioFormatException("data chunk before fmt chunk");
-                }
-                long available = Math.min(size, bytes.length - body);
-                return new Audio(samples(in, body, (int) available, format, channels, bits), rate);
+                requireWithin(wav, body, size, "data chunk");
+                // A trailing partial frame (a writer cut off mid-frame) carries no whole sample: drop it.
+                int frames = (int) (size / format.frameBytes());
+                float[] samples = format.encoding.decodeMono(b, body, frames, format.channels);
+                return new Audio(samples, format.sampleRate);
             }
-            pos = (int) (body + size + (size & 1));
+            position = (int) Math.min(Integer.MAX_VALUE, body + size + (size & 1)); // chunks are padded to even sizes
         }
-        throw new AudioFormatException("no data chunk");
+        throw new AudioFormatException(format == null ? "no fmt chunk" : "no data chunk (truncated file?)");
     }
 
-    private static float[] samples(ByteBuffer in, int start, int length, int format, int channels, int bits)
-            throws AudioFormatException {
-        if (channels < 1) {
-            throw new AudioFormatException("no channels");
+    private record Format(SampleEncoding encoding, int channels, int sampleRate) {
+        int frameBytes() {
+            return channels * encoding.bytes;
         }
-        boolean pcm = format == FORMAT_PCM && (bits == 16 || bits == 24 || bits == 32);
-        boolean ieee = format == FORMAT_FLOAT && bits == 32;
-        if (!pcm && !ieee) {
-            throw new AudioFormatException("unsupported WAV encoding: format " + format + ", " + bits
-                    + " bits (supported: PCM 16/24/32-bit, IEEE float 32-bit)");
-        }
-        int width = bits / 8;
-        int frames = length / (width * channels);
-        float[] mono = new float[frames];
-        for (int f = 0; f < frames; f++) {
-            double sum = 0;
-            for (int c = 0; c < channels; c++) {
-                int p = start + (f * channels + c) * width;
-                sum += ieee ? in.getFloat(p) : switch (bits) {
-                    case 16 -> in.getShort(p) / 32768.0;
-                    case 24 -> ((in.get(p) & 0xff) | (in.get(p + 1) & 0xff) << 8 | in.get(p + 2) << 16) / 8388608.0;
-                    default -> in.getInt(p) / 2147483648.0;
-                };
-            }
-            mono[f] = (float) (sum / channels);
-        }
-        return mono;
     }
 
-    /** Writes mono 16-bit PCM (clipped to [-1, 1]), the format of the project's data. */
+    private static Format parseFormat(ByteBuffer b, int at, int size) throws AudioFormatException {
+        if (size < 16) {
+            throw new AudioFormatException("fmt chunk of " + size + " bytes is too short");
+        }
+        int tag = b.getShort(at) & 0xffff;
+        int channels = b.getShort(at + 2) & 0xffff;
+        int sampleRate = b.getInt(at + 4);
+        int bits = b.getShort(at + 14) & 0xffff;
+        if (tag == FORMAT_EXTENSIBLE) {
+            if (size < 40) {
+                throw new AudioFormatException("WAVE_FORMAT_EXTENSIBLE fmt chunk of " + size + " bytes is too short");
+            }
+            tag = b.getShort(at + 24) & 0xffff; // the sub-format GUID starts with the plain format tag
+        }
+        if (channels == 0) {
+            throw new AudioFormatException("fmt chunk declares 0 channels");
+        }
+        if (sampleRate <= 0) {
+            throw new AudioFormatException("fmt chunk declares sample rate " + sampleRate);
+        }
+        SampleEncoding encoding = switch (tag) {
+            case FORMAT_PCM -> switch (bits) {
+                case 8 -> SampleEncoding.PCM_U8;
+                case 16 -> SampleEncoding.PCM16;
+                case 24 -> SampleEncoding.PCM24;
+                case 32 -> SampleEncoding.PCM32;
+                default -> throw new AudioFormatException("unsupported PCM sample size of " + bits + " bits");
+            };
+            case FORMAT_IEEE_FLOAT -> switch (bits) {
+                case 32 -> SampleEncoding.FLOAT32;
+                case 64 -> SampleEncoding.FLOAT64;
+                default -> throw new AudioFormatException("unsupported float sample size of " + bits + " bits");
+            };
+            default -> throw new AudioFormatException("unsupported WAV encoding " + formatName(tag)
+                    + " (supported: PCM and IEEE float)");
+        };
+        return new Format(encoding, channels, sampleRate);
+    }
+
+    private static String formatName(int tag) {
+        return switch (tag) {
+            case 2 -> "ADPCM (format tag 2)";
+            case 6 -> "A-law (format tag 6)";
+            case 7 -> "mu-law (format tag 7)";
+            case 0x11 -> "IMA ADPCM (format tag 0x11)";
+            case 0x55 -> "MP3 (format tag 0x55)";
+            default -> String.format("format tag 0x%04x", tag);
+        };
+    }
+
+    private static void requireWithin(byte[] wav, int body, long size, String what) throws AudioFormatException {
+        if (body + size > wav.length) {
+            throw new AudioFormatException(what + " declares " + size + " bytes but only " + (wav.length - body)
+                    + " remain (truncated file)");
+        }
+    }
+
+    private static String fourCc(ByteBuffer b, int at) {
+        byte[] id = new byte[4];
+        b.get(at, id);
+        return new String(id, StandardCharsets.US_ASCII);
+    }
+
+    /** A mono 16-bit PCM WAV file (the format of the project's data and of speech frames). */
     public static byte[] encodePcm16(float[] samples, int sampleRate) {
-        ByteBuffer out = ByteBuffer.allocate(44 + samples.length * 2).order(ByteOrder.LITTLE_ENDIAN);
-        out.putInt(0x46464952).putInt(36 + samples.length * 2).putInt(0x45564157);
-        out.putInt(0x20746d66).putInt(16).putShort((short) FORMAT_PCM).putShort((short) 1)
+        byte[] pcm = Pcm16.encode(samples);
+        ByteBuffer out = ByteBuffer.allocate(44 + pcm.length).order(ByteOrder.LITTLE_ENDIAN);
+        out.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(36 + pcm.length).put("WAVE".getBytes(StandardCharsets.US_ASCII));
+        out.put("fmt ".getBytes(StandardCharsets.US_ASCII)).putInt(16).putShort((short) 1).putShort((short) 1)
                 .putInt(sampleRate).putInt(sampleRate * 2).putShort((short) 2).putShort((short) 16);
-        out.putInt(0x61746164).putInt(samples.length * 2);
-        for (float s : samples) {
-            out.putShort((short) Math.round(Math.max(-1f, Math.min(1f, s)) * 32767));
-        }
+        out.put("data".getBytes(StandardCharsets.US_ASCII)).putInt(pcm.length).put(pcm);
         return out.array();
     }
 }
