@@ -44,6 +44,12 @@ public final class RandomCheckpoint {
             }
             tensors.put(name, new HostTensor(shape, data));
         }
+        // Hugging Face draws the masking vector uniformly from [0, 1).
+        float[] maskEmbedding = new float[config.hiddenSize()];
+        for (int i = 0; i < maskEmbedding.length; i++) {
+            maskEmbedding[i] = random.nextFloat();
+        }
+        tensors.put(Wav2Vec2Model.MASK_EMBEDDING, new HostTensor(new int[]{config.hiddenSize()}, maskEmbedding));
         return new Checkpoint(config, Vocabulary.base960h(), tensors);
     }
 }

@@ -17,6 +17,8 @@ import java.util.List;
  */
 public final class Wav2Vec2Model {
     private static final String PROJECTION_NORM = "wav2vec2.feature_projection.layer_norm";
+    /** The learned vector that replaces masked frames in training (SpecAugment). */
+    public static final String MASK_EMBEDDING = "wav2vec2.masked_spec_embed";
     private final Backend backend;
     private final Wav2Vec2Config config;
     private final Vocabulary vocabulary;
@@ -34,7 +36,8 @@ public final class Wav2Vec2Model {
                               Norm.Activations projectionNorm,
                               Tensor projected, PositionalConvEmbedding.Activations positional,
                               Norm.Activations encoderNormBefore, List<EncoderLayer.Activations> layers,
-                              Norm.Activations encoderNormAfter, Tensor hidden, Tensor logits) {
+                              Norm.Activations encoderNormAfter, Tensor hidden, Tensor logits,
+                              boolean[] maskedFrames) {
     }
 
     public Wav2Vec2Model(Backend backend, Checkpoint checkpoint) {
@@ -87,6 +90,15 @@ public final class Wav2Vec2Model {
 
     /** The forward pass, keeping every activation a backward may need. */
     public Activations forward(float[] inputValues) {
+        return forward(inputValues, null);
+    }
+
+    /**
+     * The forward pass with SpecAugment-style time masking for training: the projected features
+     * of every frame whose {@code maskedFrames} entry is true are replaced by the learned
+     * masked_spec_embed vector, as Hugging Face does in training mode.
+     */
+    public Activations forward(float[] inputValues, boolean[] maskedFrames) {
         Tensor audio = backend.fromArray(inputValues, 1, inputValues.length);
         List<ConvFeatureEncoder.LayerActivations> features = featureEncoder.forward(audio);
         Tensor featuresChannelMajor = features.get(features.size() - 1).output();
@@ -95,6 +107,9 @@ public final class Wav2Vec2Model {
 
         Norm.Activations normedFrames = projectionNorm != null ? projectionNorm.forward(backend, frames) : null;
         Tensor projected = projection.forward(backend, normedFrames != null ? normedFrames.y() : frames);
+        if (maskedFrames != null) {
+            applyTimeMask(projected, maskedFrames);
+        }
 
         PositionalConvEmbedding.Activations positional = positionalEmbedding.forward(projected);
         Tensor hidden = backend.allocate(projected.shape());
@@ -118,7 +133,45 @@ public final class Wav2Vec2Model {
         }
         Tensor logits = lmHead.forward(backend, hidden);
         return new Activations(features, frames, normedFrames, projected, positional, normBefore, layerActivations,
-                normAfter, hidden, logits);
+                normAfter, hidden, logits, maskedFrames);
+    }
+
+    private void applyTimeMask(Tensor projected, boolean[] maskedFrames) {
+        int frames = projected.dim(0);
+        int width = projected.dim(1);
+        if (maskedFrames.length != frames) {
+            throw new IllegalArgumentException("time mask covers " + maskedFrames.length + " frames, the audio has " + frames);
+        }
+        float[] values = projected.toArray();
+        float[] embed = parameters.get(MASK_EMBEDDING).toArray();
+        for (int t = 0; t < frames; t++) {
+            if (maskedFrames[t]) {
+                System.arraycopy(embed, 0, values, t * width, width);
+            }
+        }
+        projected.copyFrom(values);
+    }
+
+    /** Masked frames take their gradient from masked_spec_embed, not from the projection below. */
+    private void routeMaskedGradient(Tensor dProjected, boolean[] maskedFrames, Gradients grads) {
+        int width = dProjected.dim(1);
+        float[] d = dProjected.toArray();
+        Tensor dEmbed = grads.of(MASK_EMBEDDING);
+        float[] embedGrad = dEmbed != null ? dEmbed.toArray() : null;
+        for (int t = 0; t < maskedFrames.length; t++) {
+            if (maskedFrames[t]) {
+                for (int c = 0; c < width; c++) {
+                    if (embedGrad != null) {
+                        embedGrad[c] += d[t * width + c];
+                    }
+                    d[t * width + c] = 0;
+                }
+            }
+        }
+        dProjected.copyFrom(d);
+        if (dEmbed != null) {
+            dEmbed.copyFrom(embedGrad);
+        }
     }
 
     /**
@@ -145,6 +198,9 @@ public final class Wav2Vec2Model {
         Tensor dProjected = backend.allocate(dHidden.shape());
         backend.copy(dProjected, dHidden);
         positionalEmbedding.backward(dProjected, dHidden, a.positional(), grads);
+        if (a.maskedFrames() != null) {
+            routeMaskedGradient(dProjected, a.maskedFrames(), grads);
+        }
 
         boolean featuresTrained = featureEncoder.isTrained(grads);
         boolean belowProjectionTrained = featuresTrained || grads.anyUnder(PROJECTION_NORM + ".");

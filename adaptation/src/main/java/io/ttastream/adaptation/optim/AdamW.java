@@ -25,7 +25,7 @@ public final class AdamW implements Optimizer {
     }
 
     private final Backend backend;
-    private final Config config;
+    private Config config;
     private final Map<String, Moments> moments = new LinkedHashMap<>();
     private int step;
 
@@ -44,6 +44,35 @@ public final class AdamW implements Optimizer {
             backend.adamW(param, e.getValue(), state.m(), state.v(), (float) config.lr(), (float) config.beta1(),
                     (float) config.beta2(), (float) config.eps(), (float) config.weightDecay(), step);
         }
+    }
+
+    /** Changes the learning rate from the next step on (for schedules). */
+    public void setLearningRate(double lr) {
+        config = new Config(lr, config.beta1(), config.beta2(), config.eps(), config.weightDecay());
+    }
+
+    /** The moment tensors, keyed "m." / "v." + parameter name, for checkpoints. */
+    public Map<String, Tensor> state() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        moments.forEach((name, state) -> {
+            out.put("m." + name, state.m());
+            out.put("v." + name, state.v());
+        });
+        return out;
+    }
+
+    /** Restores moments saved by {@link #state()} and the step count they belong to. */
+    public void restore(Map<String, float[]> saved, Parameters parameters, int stepCount) {
+        moments.clear();
+        for (String key : saved.keySet()) {
+            if (key.startsWith("m.")) {
+                String name = key.substring(2);
+                int[] shape = parameters.get(name).shape();
+                moments.put(name, new Moments(backend.fromArray(saved.get(key), shape),
+                        backend.fromArray(saved.get("v." + name), shape)));
+            }
+        }
+        step = stepCount;
     }
 
     @Override

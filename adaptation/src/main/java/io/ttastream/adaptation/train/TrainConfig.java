@@ -1,0 +1,66 @@
+package io.ttastream.adaptation.train;
+
+import io.ttastream.asr.Wav2Vec2Config;
+
+/**
+ * How the source model is trained with CTC.
+ *
+ * @param model          the architecture
+ * @param steps          optimizer steps
+ * @param batchSize      utterances per step (their gradients are summed, each loss divided by its
+ *                       target length: PyTorch's CTCLoss reduction "mean")
+ * @param peakLr         AdamW learning rate after warm-up
+ * @param warmupSteps    linear warm-up from 0 to the peak
+ * @param weightDecay    AdamW decoupled weight decay
+ * @param clipNorm       global gradient-norm clipping threshold
+ * @param maskTimeProb   SpecAugment: fraction of frames that start a masked span (wav2vec2: 0.05)
+ * @param maskTimeLength SpecAugment: frames per masked span (wav2vec2: 10)
+ * @param validateEvery  steps between validation passes and checkpoints
+ * @param seed           drives data order and masking
+ */
+public record TrainConfig(Wav2Vec2Config model, int steps, int batchSize, double peakLr, int warmupSteps,
+                          double weightDecay, double clipNorm, double maskTimeProb, int maskTimeLength,
+                          int validateEvery, long seed) {
+
+    /**
+     * The project's source model: a 7-layer CNN of 128 channels (wav2vec2's strides, 320x down to
+     * 50 frames/s), a 6-layer transformer of width 192 (3 heads, FFN 768), base-style post-LN,
+     * the 32-character vocabulary. About 0.7 GFLOP per audio second (../shared/MODEL-NOTES.md):
+     * small enough to adapt in real time on two CPU cores.
+     */
+    public static TrainConfig source() {
+        Wav2Vec2Config model = new Wav2Vec2Config(32, 192, 6, 3, 768, "gelu", "group",
+                new int[]{128, 128, 128, 128, 128, 128, 128}, new int[]{10, 3, 3, 3, 3, 2, 2},
+                new int[]{5, 2, 2, 2, 2, 2, 2}, false, 64, 8, false, 1e-5, true, 0);
+        return new TrainConfig(model, 20000, 8, 1e-3, 1000, 0.01, 1.0, 0.05, 10, 500, 1234);
+    }
+
+    /** A toy model and a few steps: exercises the whole training path in seconds (tests, --quick). */
+    public static TrainConfig quick() {
+        Wav2Vec2Config model = new Wav2Vec2Config(32, 32, 2, 2, 64, "gelu", "group",
+                new int[]{32, 32, 32, 32, 32, 32, 32}, new int[]{10, 3, 3, 3, 3, 2, 2},
+                new int[]{5, 2, 2, 2, 2, 2, 2}, false, 16, 4, false, 1e-5, true, 0);
+        return new TrainConfig(model, 60, 2, 3e-3, 10, 0.0, 1.0, 0.0, 10, 20, 7);
+    }
+
+    public static TrainConfig named(String name) {
+        return switch (name) {
+            case "source" -> source();
+            case "quick" -> quick();
+            default -> throw new IllegalArgumentException("unknown training config '" + name + "' (source, quick)");
+        };
+    }
+
+    public TrainConfig withSteps(int newSteps) {
+        return new TrainConfig(model, newSteps, batchSize, peakLr, warmupSteps, weightDecay, clipNorm, maskTimeProb,
+                maskTimeLength, validateEvery, seed);
+    }
+
+    /** Linear warm-up, then linear decay to zero at the last step. */
+    public double learningRate(int step) {
+        if (step < warmupSteps) {
+            return peakLr * (step + 1) / warmupSteps;
+        }
+        return peakLr * Math.max(0.0, (steps - step) / (double) Math.max(1, steps - warmupSteps));
+    }
+}

@@ -1,0 +1,107 @@
+package io.ttastream.adaptation.train;
+
+import io.ttastream.adaptation.loss.CtcLoss;
+import io.ttastream.adaptation.model.RandomCheckpoint;
+import io.ttastream.adaptation.model.Wav2Vec2Model;
+import io.ttastream.asr.Checkpoint;
+import io.ttastream.asr.HuggingFaceCheckpoints;
+import io.ttastream.asr.Vocabulary;
+import io.ttastream.asr.audio.FeatureExtractor;
+import io.ttastream.kernels.CpuBackend;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The training path end to end on a toy task a small model can learn in seconds: every letter is
+ * a tone burst of its own pitch, words are separated by silence.
+ */
+class TrainerTest {
+    private static final CpuBackend BACKEND = new CpuBackend(2);
+    private static final Vocabulary VOCAB = Vocabulary.base960h();
+    private static final String[] TEXTS = {"AB", "BA", "AAB", "TE", "ET", "BE TA", "TEA", "ABE"};
+
+    @TempDir
+    Path dir;
+
+    @AfterAll
+    static void close() {
+        BACKEND.close();
+    }
+
+    static float[] speak(String text) {
+        List<Float> samples = new ArrayList<>();
+        for (char c : text.toCharArray()) {
+            double freq = c == ' ' ? 0 : 300 + 150 * (c - 'A');
+            for (int i = 0; i < 1600; i++) { // 0.1 s per character
+                samples.add(freq == 0 ? 0f : (float) (0.5 * Math.sin(2 * Math.PI * freq * i / 16000.0)));
+            }
+            for (int i = 0; i < 480; i++) { // a short gap so repeated letters stay apart
+                samples.add(0f);
+            }
+        }
+        float[] out = new float[samples.size() + 3200];
+        for (int i = 0; i < samples.size(); i++) {
+            out[1600 + i] = samples.get(i);
+        }
+        return FeatureExtractor.normalize(out);
+    }
+
+    static List<Trainer.Example> examples() {
+        List<Trainer.Example> out = new ArrayList<>();
+        for (String t : TEXTS) {
+            out.add(new Trainer.Example(speak(t), t, Trainer.encode(t, VOCAB)));
+        }
+        return out;
+    }
+
+    static double meanCtcLoss(Checkpoint checkpoint, List<Trainer.Example> examples) {
+        Wav2Vec2Model model = new Wav2Vec2Model(BACKEND, checkpoint);
+        CtcLoss ctc = new CtcLoss(0, true);
+        double sum = 0;
+        for (Trainer.Example e : examples) {
+            float[] logits = model.logits(e.inputValues());
+            sum += ctc.compute(logits, logits.length / 32, 32, e.targets()).nll() / e.targets().length;
+        }
+        return sum / examples.size();
+    }
+
+    @Test
+    void encodesReferencesAsCharacterIdsWithWordDelimiters() {
+        assertArrayEquals(new int[]{VOCAB.id("B"), VOCAB.id("E"), VOCAB.id("|"), VOCAB.id("T"), VOCAB.id("A")},
+                Trainer.encode("be, ta!", VOCAB));
+    }
+
+    @Test
+    void trainingLowersTheCtcLossResumesFromItsCheckpointAndExportsALoadableModel() throws Exception {
+        TrainConfig config = TrainConfig.quick();
+        Checkpoint initial = RandomCheckpoint.create(config.model(), 3);
+        List<Trainer.Example> data = examples();
+        double before = meanCtcLoss(initial, data);
+
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(log, true, StandardCharsets.UTF_8);
+        // First run stops early (as a killed job would), the second resumes and finishes.
+        new Trainer(BACKEND, config.withSteps(config.validateEvery()), data, data.subList(0, 2), dir, out).train(initial);
+        List<Trainer.Validation> history = new Trainer(BACKEND, config, data, data.subList(0, 2), dir, out).train(initial);
+        String text = log.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("resuming at step " + config.validateEvery()), text);
+        assertEquals(config.steps() / config.validateEvery() - 1, history.size(), "validations after resuming");
+        assertTrue(text.contains("ETA"), "progress lines: " + text);
+
+        Checkpoint exported = HuggingFaceCheckpoints.load(dir.resolve("model"));
+        double after = meanCtcLoss(exported, data);
+        assertTrue(after < 0.7 * before, "CTC loss per label " + before + " -> " + after);
+    }
+}
