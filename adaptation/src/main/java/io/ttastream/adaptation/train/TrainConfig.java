@@ -32,7 +32,8 @@ public record TrainConfig(Wav2Vec2Config model, int steps, int batchSize, double
         Wav2Vec2Config model = new Wav2Vec2Config(32, 192, 6, 3, 768, "gelu", "group",
                 new int[]{128, 128, 128, 128, 128, 128, 128}, new int[]{10, 3, 3, 3, 3, 2, 2},
                 new int[]{5, 2, 2, 2, 2, 2, 2}, false, 64, 8, false, 1e-5, true, 0);
-        return new TrainConfig(model, 20000, 8, 1e-3, 1000, 0.01, 1.0, 0.05, 10, 500, 1234);
+        // About ten passes over a 2,000-utterance synthetic corpus (bin/tta synth defaults to that size).
+        return new TrainConfig(model, 3000, 8, 1e-3, 300, 0.01, 1.0, 0.05, 10, 250, 1234);
     }
 
     /** A toy model and a few steps: exercises the whole training path in seconds (tests, --quick). */

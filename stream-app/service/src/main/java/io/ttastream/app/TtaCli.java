@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
                 WerCommand.class,
                 BenchOpsCommand.class,
                 BenchSutaCommand.class,
+                SynthCommand.class,
+                TrainCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class TtaCli implements Runnable {

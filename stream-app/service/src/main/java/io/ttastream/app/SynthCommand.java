@@ -1,0 +1,163 @@
+package io.ttastream.app;
+
+import io.ttastream.adaptation.metrics.ErrorRate;
+import io.ttastream.asr.audio.AudioLoader;
+import io.ttastream.asr.audio.WavDecoder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Speaks sentences with Debian's text-to-speech engines to make a training corpus: each sentence
+ * gets one voice (cycling through the list) with a seeded random speed and pitch. The held-out
+ * voices speak a separate set of sentences and never appear in the training manifest.
+ */
+@Command(name = "synth", mixinStandardHelpOptions = true,
+        description = "Synthesise a speech corpus (16 kHz WAV + manifests) with espeak-ng and flite voices.")
+final class SynthCommand implements Callable<Integer> {
+
+    /** A voice: engine and name, e.g. espeak:en-us+m3 or flite:slt. */
+    record Voice(String engine, String name) {
+        static Voice parse(String spec) {
+            int colon = spec.indexOf(':');
+            if (colon < 0) {
+                throw new IllegalArgumentException("voice '" + spec + "' must be engine:name, e.g. espeak:en-us+f2 or flite:slt");
+            }
+            return new Voice(spec.substring(0, colon), spec.substring(colon + 1));
+        }
+
+        String fileTag() {
+            return (engine + "-" + name).replaceAll("[^A-Za-z0-9-]", "_");
+        }
+    }
+
+    static final String DEFAULT_VOICES = "espeak:en-us,espeak:en-us+m2,espeak:en-us+f2,espeak:en-us+m4,"
+            + "espeak:en-gb,espeak:en-gb+f3,espeak:en-gb-x-rp+m3,espeak:en-gb-scotland,espeak:en-gb-scotland+f1,"
+            + "espeak:en-029,espeak:en-029+f4,espeak:en-gb-x-gbcwmd+m5,flite:kal16,flite:slt,flite:rms";
+    static final String DEFAULT_HELD_OUT = "espeak:en-us+f4,espeak:en-gb-x-gbclan+m1,flite:awb";
+
+    @Option(names = "--text", required = true, paramLabel = "FILE", description = "Sentences, one per line.")
+    Path text;
+
+    @Option(names = "--voices", paramLabel = "SPEC", description = "Training voices, comma-separated engine:name. Default: a mix of espeak-ng and flite voices.")
+    String voices = DEFAULT_VOICES;
+
+    @Option(names = "--held-out", paramLabel = "SPEC", description = "Voices kept out of training, for the held-out test set.")
+    String heldOut = DEFAULT_HELD_OUT;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
+    Path out;
+
+    @Option(names = "--count", description = "Training utterances. Default: ${DEFAULT-VALUE}.")
+    int count = 2000;
+
+    @Option(names = "--held-out-count", description = "Held-out utterances. Default: ${DEFAULT-VALUE}.")
+    int heldOutCount = 200;
+
+    @Option(names = "--max-chars", description = "Skip longer sentences. Default: ${DEFAULT-VALUE}.")
+    int maxChars = 160;
+
+    @Option(names = "--seed", description = "Seed for sentence order, speed and pitch. Default: ${DEFAULT-VALUE}.")
+    long seed = 1;
+
+    @Option(names = "--jobs", description = "Parallel synthesis processes. Default: all cores.")
+    int jobs = Runtime.getRuntime().availableProcessors();
+
+    @Override
+    public Integer call() throws Exception {
+        List<String> sentences = new ArrayList<>();
+        for (String line : Files.readAllLines(text, StandardCharsets.UTF_8)) {
+            // Digits and symbols are read out in ways the reference cannot spell: skip those sentences.
+            if (!line.isBlank() && line.length() <= maxChars && line.matches("[A-Za-z ,.;:'\"!?()-]+")) {
+                sentences.add(line.trim());
+            }
+        }
+        java.util.Collections.shuffle(sentences, new Random(seed));
+        if (sentences.size() < count + heldOutCount) {
+            throw new IllegalArgumentException("only " + sentences.size() + " usable sentences for "
+                    + (count + heldOutCount) + " utterances");
+        }
+        Files.createDirectories(out.resolve("wav"));
+        List<Voice> trainVoices = parseVoices(voices);
+        List<Voice> testVoices = parseVoices(heldOut);
+        System.err.printf("synth: %d training utterances (%d voices), %d held-out (%d voices) -> %s%n", count,
+                trainVoices.size(), heldOutCount, testVoices.size(), out);
+        write("train.tsv", sentences.subList(0, count), trainVoices, 0);
+        write("heldout.tsv", sentences.subList(count, count + heldOutCount), testVoices, count);
+        return 0;
+    }
+
+    private static List<Voice> parseVoices(String spec) {
+        List<Voice> list = new ArrayList<>();
+        for (String v : spec.split(",")) {
+            list.add(Voice.parse(v.trim()));
+        }
+        return list;
+    }
+
+    private void write(String manifestName, List<String> texts, List<Voice> voiceList, int offset) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(jobs);
+        List<Future<String>> lines = new ArrayList<>();
+        AtomicInteger done = new AtomicInteger();
+        for (int i = 0; i < texts.size(); i++) {
+            int id = offset + i;
+            String sentence = texts.get(i);
+            Voice voice = voiceList.get(i % voiceList.size());
+            Random random = new Random(seed * 7919 + id);
+            lines.add(pool.submit(() -> {
+                String file = String.format("wav/%06d-%s.wav", id, voice.fileTag());
+                synthesize(voice, sentence, out.resolve(file), random);
+                int n = done.incrementAndGet();
+                if (n % 50 == 0 || n == texts.size()) {
+                    System.err.printf("\rsynth %s: %d/%d", manifestName, n, texts.size());
+                }
+                return file + "\t" + ErrorRate.normalize(sentence);
+            }));
+        }
+        StringBuilder manifest = new StringBuilder();
+        for (Future<String> line : lines) {
+            manifest.append(line.get()).append('\n');
+        }
+        pool.shutdown();
+        pool.awaitTermination(1, TimeUnit.MINUTES);
+        Files.writeString(out.resolve(manifestName), manifest.toString(), StandardCharsets.UTF_8);
+        System.err.println();
+    }
+
+    /** Runs the engine, then resamples its output to 16 kHz mono PCM16. */
+    static void synthesize(Voice voice, String sentence, Path wav, Random random) throws IOException, InterruptedException {
+        Path raw = Files.createTempFile("tta-synth", ".wav");
+        try {
+            List<String> command = switch (voice.engine()) {
+                case "espeak" -> List.of("espeak-ng", "-v", voice.name(), "-s", Integer.toString(130 + random.nextInt(60)),
+                        "-p", Integer.toString(30 + random.nextInt(40)), "-w", raw.toString(), sentence);
+                case "flite" -> List.of("flite", "-voice", voice.name(), "--setf",
+                        "duration_stretch=" + String.format("%.2f", 0.85 + 0.3 * random.nextDouble()),
+                        "-t", sentence, "-o", raw.toString());
+                default -> throw new IllegalArgumentException("unknown engine '" + voice.engine() + "' (espeak, flite)");
+            };
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (process.waitFor() != 0 || Files.size(raw) < 100) {
+                throw new IOException(String.join(" ", command) + " failed: " + output.strip()
+                        + " (install espeak-ng and flite: apt-get install espeak-ng flite)");
+            }
+            Files.write(wav, WavDecoder.encodePcm16(AudioLoader.load16k(raw), 16000));
+        } finally {
+            Files.deleteIfExists(raw);
+        }
+    }
+}
