@@ -15,6 +15,8 @@ import torchaudio
 CONFIGS = {
     # facebook/wav2vec2-base-960h's architecture
     "base": dict(conv=512, hidden=768, layers=12, heads=12, ffn=3072, pos_kernel=128, pos_groups=16),
+    # tta-stream's source model (TrainConfig.source())
+    "source": dict(conv=128, hidden=192, layers=6, heads=3, ffn=768, pos_kernel=64, pos_groups=8),
     "tiny": dict(conv=16, hidden=32, layers=2, heads=4, ffn=64, pos_kernel=16, pos_groups=4),
 }
 

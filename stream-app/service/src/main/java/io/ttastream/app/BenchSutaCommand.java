@@ -4,6 +4,7 @@ import io.ttastream.adaptation.model.RandomCheckpoint;
 import io.ttastream.adaptation.model.Wav2Vec2Model;
 import io.ttastream.adaptation.suta.SutaAdapter;
 import io.ttastream.adaptation.suta.SutaConfig;
+import io.ttastream.adaptation.train.TrainConfig;
 import io.ttastream.asr.Wav2Vec2Config;
 import io.ttastream.kernels.CpuBackend;
 import picocli.CommandLine.Command;
@@ -21,8 +22,8 @@ import java.util.concurrent.Callable;
         description = "Benchmark SUTA's real-time factor: Java CPU backend vs PyTorch CPU, side by side.")
 final class BenchSutaCommand implements Callable<Integer> {
 
-    @Option(names = "--config", split = ",", description = "Configurations: tiny, base. Default: tiny,base.")
-    String[] configs = {"tiny", "base"};
+    @Option(names = "--config", split = ",", description = "Configurations: tiny, source, base. Default: tiny,source,base.")
+    String[] configs = {"tiny", "source", "base"};
 
     @Option(names = "--seconds", description = "Utterance length in seconds. Default: ${DEFAULT-VALUE}.")
     double seconds = 5;
@@ -50,7 +51,12 @@ final class BenchSutaCommand implements Callable<Integer> {
         table.append(String.format("| config | implementation | SUTA %d steps, median (s) | real-time factor | vs PyTorch |%n", steps));
         table.append("|---|---|---|---|---|\n");
         for (String config : configs) {
-            Wav2Vec2Config modelConfig = config.equals("base") ? Wav2Vec2Config.base960h() : RandomCheckpoint.tinyConfig();
+            Wav2Vec2Config modelConfig = switch (config) {
+                case "base" -> Wav2Vec2Config.base960h();
+                case "source" -> TrainConfig.source().model();
+                case "tiny" -> RandomCheckpoint.tinyConfig();
+                default -> throw new IllegalArgumentException("--config takes tiny, source, base; not " + config);
+            };
             System.err.printf("bench-suta: %s, %.1f s utterance, %d steps, %d threads%n", config, seconds, steps, threads);
             double javaSeconds;
             try (CpuBackend backend = new CpuBackend(threads)) {
