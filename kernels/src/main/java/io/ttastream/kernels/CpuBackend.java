@@ -1,29 +1,50 @@
 package io.ttastream.kernels;
 
+import static io.ttastream.kernels.VectorMath.L;
+import static io.ttastream.kernels.VectorMath.S;
+
 import java.util.Arrays;
+import java.util.function.IntConsumer;
+import java.util.function.Supplier;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 
 /**
- * The reference backend: plain Java over float arrays, multi-threaded, with the Vector API in
- * the matrix products. Every other backend is tested against this one.
+ * The reference {@link Backend}: pure Java on {@code float[]} tensors ({@link CpuTensor}),
+ * vectorised with the Vector API and spread over a fixed number of threads. Products go through
+ * a packed, register-blocked SGEMM ({@link Sgemm}); convolutions through im2col + SGEMM.
+ *
+ * <p>Results do not depend on the thread count. One instance may serve several calling threads
+ * at once: scratch space is per thread. No op supports an output aliasing an input unless its
+ * Javadoc says so.
  */
 public final class CpuBackend implements Backend {
-    private static final float INV_SQRT2 = (float) (1 / Math.sqrt(2));
-    private static final double INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+    /** Elementwise work is split into chunks of at least this many elements. */
+    private static final int GRAIN = 1 << 15;
+    /** Bound on an im2col buffer (floats); longer convolutions are done in column chunks. */
+    static final int IM2COL_BUDGET = 1 << 20;
 
     private final Parallel parallel;
 
-    /** A backend using every available core. */
+    /** A backend using every available processor. */
     public CpuBackend() {
         this(Runtime.getRuntime().availableProcessors());
     }
 
+    /** A backend running its ops on {@code threads} threads (the caller's included). */
     public CpuBackend(int threads) {
         this.parallel = new Parallel(threads);
     }
 
+    /** The number of threads an op may use. */
+    public int threads() {
+        return parallel.threads();
+    }
+
     @Override
     public String name() {
-        return "cpu(" + parallel.threads() + " threads)";
+        return "cpu";
     }
 
     @Override
@@ -35,319 +56,375 @@ public final class CpuBackend implements Backend {
 
     @Override
     public Tensor allocate(int... shape) {
-        long n = 1;
-        for (int d : shape) {
-            n *= Math.max(d, 0);
-        }
-        return new CpuTensor(new float[(int) Math.min(n, Integer.MAX_VALUE)], shape);
+        return new CpuTensor(shape);
     }
 
     @Override
     public Tensor fromArray(float[] values, int... shape) {
-        return new CpuTensor(values.clone(), shape);
+        CpuTensor t = new CpuTensor(shape);
+        require(values.length == t.size(), "fromArray", () -> values.length + " values for shape " + Arrays.toString(shape));
+        t.copyFrom(values);
+        return t;
     }
 
     @Override
     public void copy(Tensor dst, Tensor src) {
-        requireSize("copy", dst, src.size());
-        System.arraycopy(d(src), 0, d(dst), 0, src.size());
+        requireSize("copy", "src", src, dst.size());
+        System.arraycopy(data("copy", src), 0, data("copy", dst), 0, dst.size());
     }
 
     @Override
     public void fill(Tensor t, float value) {
-        Arrays.fill(d(t), value);
+        Arrays.fill(data("fill", t), value);
     }
 
     // ---------------------------------------------------------------- elementwise and reductions
 
     @Override
     public void add(Tensor out, Tensor a, Tensor b) {
-        requireSize("add", a, out.size());
-        requireSize("add", b, out.size());
-        float[] o = d(out), x = d(a), y = d(b);
-        for (int i = 0; i < o.length; i++) {
-            o[i] = x[i] + y[i];
-        }
-    }
-
-    @Override
-    public void axpy(Tensor y, float alpha, Tensor x) {
-        requireSize("axpy", x, y.size());
-        float[] yy = d(y), xx = d(x);
-        for (int i = 0; i < yy.length; i++) {
-            yy[i] += alpha * xx[i];
-        }
-    }
-
-    @Override
-    public void scale(Tensor out, Tensor x, float alpha) {
-        requireSize("scale", x, out.size());
-        float[] o = d(out), xx = d(x);
-        for (int i = 0; i < o.length; i++) {
-            o[i] = alpha * xx[i];
-        }
-    }
-
-    @Override
-    public void mul(Tensor out, Tensor a, Tensor b) {
-        requireSize("mul", a, out.size());
-        requireSize("mul", b, out.size());
-        float[] o = d(out), x = d(a), y = d(b);
-        for (int i = 0; i < o.length; i++) {
-            o[i] = x[i] * y[i];
-        }
-    }
-
-    @Override
-    public float sum(Tensor x) {
-        double s = 0;
-        for (float v : d(x)) {
-            s += v;
-        }
-        return (float) s;
-    }
-
-    @Override
-    public float sumOfSquares(Tensor x) {
-        double s = 0;
-        for (float v : d(x)) {
-            s += (double) v * v;
-        }
-        return (float) s;
-    }
-
-    @Override
-    public boolean allFinite(Tensor x) {
-        for (float v : d(x)) {
-            if (!Float.isFinite(v)) {
-                return false;
+        requireShape("add", "a", a, out.shape());
+        requireShape("add", "b", b, out.shape());
+        float[] o = data("add", out), x = data("add", a), y = data("add", b);
+        parallel.forRange(o.length, GRAIN, (start, end) -> {
+            int i = start;
+            for (; i <= end - L; i += L) {
+                FloatVector.fromArray(S, x, i).add(FloatVector.fromArray(S, y, i)).intoArray(o, i);
             }
-        }
-        return true;
-    }
-
-    @Override
-    public void transpose(Tensor y, Tensor x) {
-        int rows = x.dim(0), cols = x.dim(1);
-        requireShape("transpose", y, cols, rows);
-        transposeInto(d(x), rows, cols, d(y), false);
-    }
-
-    @Override
-    public void transposeBackward(Tensor dx, Tensor dy) {
-        int rows = dy.dim(0), cols = dy.dim(1);
-        requireShape("transposeBackward", dx, cols, rows);
-        transposeInto(d(dy), rows, cols, d(dx), true);
-    }
-
-    /** out[c, r] (+)= in[r, c], in blocks that stay in cache. */
-    private void transposeInto(float[] in, int rows, int cols, float[] out, boolean accumulate) {
-        final int block = 32;
-        int rowBlocks = (rows + block - 1) / block;
-        parallel.forRange(rowBlocks, (long) rows * cols < (1 << 16) ? rowBlocks : 1, (b0, b1) -> {
-            for (int rb = b0; rb < b1; rb++) {
-                int r0 = rb * block, r1 = Math.min(rows, r0 + block);
-                for (int c0 = 0; c0 < cols; c0 += block) {
-                    int c1 = Math.min(cols, c0 + block);
-                    for (int r = r0; r < r1; r++) {
-                        for (int c = c0; c < c1; c++) {
-                            if (accumulate) {
-                                out[c * rows + r] += in[r * cols + c];
-                            } else {
-                                out[c * rows + r] = in[r * cols + c];
-                            }
-                        }
-                    }
-                }
+            for (; i < end; i++) {
+                o[i] = x[i] + y[i];
             }
         });
     }
 
-    private float[] transposed(float[] in, int rows, int cols) {
-        float[] out = new float[rows * cols];
-        transposeInto(in, rows, cols, out, false);
-        return out;
+    @Override
+    public void axpy(Tensor y, float alpha, Tensor x) {
+        requireSize("axpy", "x", x, y.size());
+        axpy(data("axpy", y), 0, alpha, data("axpy", x), 0, y.size());
+    }
+
+    @Override
+    public void scale(Tensor out, Tensor x, float alpha) {
+        requireSize("scale", "x", x, out.size());
+        float[] o = data("scale", out), in = data("scale", x);
+        parallel.forRange(o.length, GRAIN, (start, end) -> {
+            int i = start;
+            for (; i <= end - L; i += L) {
+                FloatVector.fromArray(S, in, i).mul(alpha).intoArray(o, i);
+            }
+            for (; i < end; i++) {
+                o[i] = alpha * in[i];
+            }
+        });
+    }
+
+    @Override
+    public void mul(Tensor out, Tensor a, Tensor b) {
+        requireShape("mul", "a", a, out.shape());
+        requireShape("mul", "b", b, out.shape());
+        float[] o = data("mul", out), x = data("mul", a), y = data("mul", b);
+        parallel.forRange(o.length, GRAIN, (start, end) -> {
+            int i = start;
+            for (; i <= end - L; i += L) {
+                FloatVector.fromArray(S, x, i).mul(FloatVector.fromArray(S, y, i)).intoArray(o, i);
+            }
+            for (; i < end; i++) {
+                o[i] = x[i] * y[i];
+            }
+        });
+    }
+
+    @Override
+    public float sum(Tensor x) {
+        return (float) VectorMath.sum(data("sum", x), 0, x.size());
+    }
+
+    @Override
+    public float sumOfSquares(Tensor x) {
+        float[] d = data("sumOfSquares", x);
+        return (float) VectorMath.dot(d, 0, d, 0, d.length);
+    }
+
+    @Override
+    public boolean allFinite(Tensor x) {
+        float[] d = data("allFinite", x);
+        // v - v is 0 for finite v and NaN for NaN or infinity; NaN survives the sum.
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        for (; i <= d.length - L; i += L) {
+            FloatVector v = FloatVector.fromArray(S, d, i);
+            acc = acc.add(v.sub(v));
+        }
+        float tail = 0f;
+        for (; i < d.length; i++) {
+            tail += d[i] - d[i];
+        }
+        return acc.reduceLanes(VectorOperators.ADD) + tail == 0f;
+    }
+
+    @Override
+    public void transpose(Tensor y, Tensor x) {
+        requireRank("transpose", "x", x, 2);
+        requireShape("transpose", "y", y, x.dim(1), x.dim(0));
+        transpose(data("transpose", y), data("transpose", x), x.dim(0), x.dim(1), false);
+    }
+
+    @Override
+    public void transposeBackward(Tensor dx, Tensor dy) {
+        requireRank("transposeBackward", "dy", dy, 2);
+        requireShape("transposeBackward", "dx", dx, dy.dim(1), dy.dim(0));
+        transpose(data("transposeBackward", dx), data("transposeBackward", dy), dy.dim(0), dy.dim(1), true);
+    }
+
+    /** dst[C, R] (+)= src[R, C]^T, in 32 x 32 tiles so both sides stay in cache. */
+    private void transpose(float[] dst, float[] src, int rows, int cols, boolean accumulate) {
+        int tile = 32;
+        parallel.forEach(Sgemm.ceilDiv(rows, tile), block -> {
+            int r0 = block * tile, r1 = Math.min(rows, r0 + tile);
+            for (int c0 = 0; c0 < cols; c0 += tile) {
+                int c1 = Math.min(cols, c0 + tile);
+                for (int r = r0; r < r1; r++) {
+                    for (int c = c0; c < c1; c++) {
+                        dst[c * rows + r] = accumulate ? dst[c * rows + r] + src[r * cols + c] : src[r * cols + c];
+                    }
+                }
+            }
+        });
     }
 
     // ---------------------------------------------------------------- products
 
     @Override
     public void matmul(Tensor out, Tensor a, boolean transA, Tensor b, boolean transB, boolean accumulate) {
+        requireRank("matmul", "a", a, 2);
+        requireRank("matmul", "b", b, 2);
         int m = transA ? a.dim(1) : a.dim(0);
         int k = transA ? a.dim(0) : a.dim(1);
         int kb = transB ? b.dim(1) : b.dim(0);
         int n = transB ? b.dim(0) : b.dim(1);
-        if (a.rank() != 2 || b.rank() != 2 || k != kb) {
-            throw new IllegalArgumentException("matmul: cannot multiply " + a + (transA ? "^T" : "") + " by "
-                    + b + (transB ? "^T" : ""));
-        }
-        requireShape("matmul", out, m, n);
-        float[] left = transA ? transposed(d(a), a.dim(0), a.dim(1)) : d(a);
-        float[] right = transB ? transposed(d(b), b.dim(0), b.dim(1)) : d(b);
-        Gemm.multiply(parallel, m, n, k, left, 0, k, right, 0, n, d(out), 0, n, accumulate);
+        require(k == kb, "matmul", () -> "inner dimensions differ: op(a) " + m + "x" + k + ", op(b) " + kb + "x" + n);
+        requireShape("matmul", "out", out, m, n);
+        Sgemm.gemm(parallel, m, n, k,
+                data("matmul", a), 0, a.dim(1), transA,
+                data("matmul", b), 0, b.dim(1), transB,
+                data("matmul", out), 0, n, accumulate);
     }
 
     @Override
     public void linear(Tensor y, Tensor x, Tensor w, Tensor bias) {
-        int rows = x.dim(0), in = x.dim(1), outFeatures = w.dim(0);
-        if (w.dim(1) != in) {
-            throw new IllegalArgumentException("linear: input " + x + " does not match weight " + w);
-        }
-        requireShape("linear", y, rows, outFeatures);
-        float[] yy = d(y);
+        requireRank("linear", "w", w, 2);
+        int out = w.dim(0), in = w.dim(1);
+        int rows = rowsOf("linear", "x", x, in);
+        requireShape("linear", "y", y, rows, out);
+        float[] yd = data("linear", y);
         if (bias != null) {
-            requireShape("linear bias", bias, outFeatures);
-            float[] bb = d(bias);
+            // Start every row at the bias, then accumulate the product onto it.
+            requireShape("linear", "bias", bias, out);
+            float[] bd = data("linear", bias);
             for (int r = 0; r < rows; r++) {
-                System.arraycopy(bb, 0, yy, r * outFeatures, outFeatures);
+                System.arraycopy(bd, 0, yd, r * out, out);
             }
         }
-        float[] wT = transposed(d(w), outFeatures, in);
-        Gemm.multiply(parallel, rows, outFeatures, in, d(x), 0, in, wT, 0, outFeatures, yy, 0, outFeatures, bias != null);
+        Sgemm.gemm(parallel, rows, out, in,
+                data("linear", x), 0, in, false,
+                data("linear", w), 0, in, true,
+                yd, 0, out, bias != null);
     }
 
     @Override
     public void linearBackward(Tensor dx, Tensor dw, Tensor dbias, Tensor dy, Tensor x, Tensor w) {
-        int rows = x.dim(0), in = x.dim(1), outFeatures = w.dim(0);
-        requireShape("linearBackward dy", dy, rows, outFeatures);
+        String op = "linearBackward";
+        requireRank(op, "w", w, 2);
+        int out = w.dim(0), in = w.dim(1);
+        int rows = rowsOf(op, "x", x, in);
+        requireShape(op, "dy", dy, rows, out);
+        float[] dyd = data(op, dy);
         if (dx != null) {
-            requireShape("linearBackward dx", dx, rows, in);
-            Gemm.multiply(parallel, rows, in, outFeatures, d(dy), 0, outFeatures, d(w), 0, in, d(dx), 0, in, true);
+            requireShape(op, "dx", dx, x.shape());
+            Sgemm.gemm(parallel, rows, in, out, dyd, 0, out, false, data(op, w), 0, in, false,
+                    data(op, dx), 0, in, true);
         }
         if (dw != null) {
-            requireShape("linearBackward dw", dw, outFeatures, in);
-            float[] dyT = transposed(d(dy), rows, outFeatures);
-            Gemm.multiply(parallel, outFeatures, in, rows, dyT, 0, rows, d(x), 0, in, d(dw), 0, in, true);
+            requireShape(op, "dw", dw, w.shape());
+            Sgemm.gemm(parallel, out, in, rows, dyd, 0, out, true, data(op, x), 0, in, false,
+                    data(op, dw), 0, in, true);
         }
         if (dbias != null) {
-            requireShape("linearBackward dbias", dbias, outFeatures);
-            float[] db = d(dbias), g = d(dy);
+            requireShape(op, "dbias", dbias, out);
+            float[] db = data(op, dbias);
             for (int r = 0; r < rows; r++) {
-                for (int o = 0; o < outFeatures; o++) {
-                    db[o] += g[r * outFeatures + o];
-                }
+                axpy(db, 0, 1f, dyd, r * out, out);
             }
         }
     }
 
+    /** The geometry of one conv1d call, checked against the tensors. */
+    private record ConvShape(int cin, int tin, int cout, int k, int tout, int groups, int stride,
+                             int padLeft, int inPerGroup, int outPerGroup) {
+        /** Rows of a group's im2col matrix: one per (input channel, kernel tap). */
+        int columnRows() {
+            return inPerGroup * k;
+        }
+
+        /** Output steps per im2col chunk, so the column buffer stays within budget. */
+        int chunk() {
+            return Math.max(1, Math.min(tout, IM2COL_BUDGET / columnRows()));
+        }
+    }
+
+    private static ConvShape convShape(String op, Tensor x, Tensor w, int stride, int padLeft, int padRight, int groups) {
+        requireRank(op, "x", x, 2);
+        requireRank(op, "w", w, 3);
+        require(stride >= 1 && padLeft >= 0 && padRight >= 0 && groups >= 1, op,
+                () -> "bad stride " + stride + ", padding " + padLeft + "/" + padRight + " or groups " + groups);
+        int cin = x.dim(0), tin = x.dim(1), cout = w.dim(0), k = w.dim(2);
+        require(cin % groups == 0 && cout % groups == 0, op,
+                () -> "channels " + cin + " in / " + cout + " out not divisible by groups " + groups);
+        require(w.dim(1) == cin / groups, op,
+                () -> "w " + Arrays.toString(w.shape()) + " needs " + cin / groups + " input channels per group");
+        int span = tin + padLeft + padRight - k;
+        require(span >= 0, op, () -> "kernel " + k + " longer than the padded input " + (tin + padLeft + padRight));
+        return new ConvShape(cin, tin, cout, k, span / stride + 1, groups, stride, padLeft, cin / groups, cout / groups);
+    }
+
     @Override
     public void conv1d(Tensor y, Tensor x, Tensor w, Tensor bias, int stride, int padLeft, int padRight, int groups) {
-        ConvShape s = ConvShape.of("conv1d", x, w, stride, padLeft, padRight, groups);
-        requireShape("conv1d", y, s.outChannels, s.outLength);
-        float[] yy = d(y);
+        ConvShape s = convShape("conv1d", x, w, stride, padLeft, padRight, groups);
+        requireShape("conv1d", "y", y, s.cout(), s.tout());
+        float[] yd = data("conv1d", y), xd = data("conv1d", x), wd = data("conv1d", w);
         if (bias != null) {
-            requireShape("conv1d bias", bias, s.outChannels);
-            float[] bb = d(bias);
-            for (int o = 0; o < s.outChannels; o++) {
-                Arrays.fill(yy, o * s.outLength, (o + 1) * s.outLength, bb[o]);
+            requireShape("conv1d", "bias", bias, s.cout());
+            float[] bd = data("conv1d", bias);
+            for (int c = 0; c < s.cout(); c++) {
+                Arrays.fill(yd, c * s.tout(), (c + 1) * s.tout(), bd[c]);
             }
         }
-        int rowsPerGroup = s.inPerGroup * s.kernel;
-        for (int g = 0; g < groups; g++) {
-            float[] columns = im2col(d(x), s, g);
-            Gemm.multiply(parallel, s.outPerGroup, s.outLength, rowsPerGroup,
-                    d(w), g * s.outPerGroup * rowsPerGroup, rowsPerGroup,
-                    columns, 0, s.outLength,
-                    yy, g * s.outPerGroup * s.outLength, s.outLength, bias != null);
+        boolean hasBias = bias != null;
+        forEachGroup(s, (par, g) -> {
+            int rows = s.columnRows(), chunk = s.chunk();
+            float[] columns = Workspace.ofCurrentThread().buffer(Workspace.Slot.COLUMNS, rows * chunk);
+            for (int t0 = 0; t0 < s.tout(); t0 += chunk) {
+                int width = Math.min(chunk, s.tout() - t0);
+                im2col(par, s, xd, g, t0, width, columns);
+                // y_g[:, t0 : t0 + width] (+)= w_g [outPerGroup, rows] x columns [rows, width]
+                Sgemm.gemm(par, s.outPerGroup(), width, rows,
+                        wd, g * s.outPerGroup() * rows, rows, false,
+                        columns, 0, width, false,
+                        yd, g * s.outPerGroup() * s.tout() + t0, s.tout(), hasBias);
+            }
+        });
+    }
+
+    /** The work of one group of a convolution, run with the given parallelism. */
+    @FunctionalInterface
+    private interface GroupWork {
+        void run(Parallel par, int group);
+    }
+
+    /**
+     * Runs every group: with at least as many groups as threads, one group per task (each with a
+     * single-threaded GEMM, as for the 16-group positional conv); otherwise one group after the
+     * other, each using every thread. Groups write disjoint rows of y, dw and dx.
+     */
+    private void forEachGroup(ConvShape s, GroupWork work) {
+        if (s.groups() >= parallel.threads()) {
+            parallel.forEach(s.groups(), g -> work.run(Parallel.SERIAL, g));
+        } else {
+            for (int g = 0; g < s.groups(); g++) {
+                work.run(parallel, g);
+            }
         }
     }
 
     @Override
     public void conv1dBackward(Tensor dx, Tensor dw, Tensor dbias, Tensor dy, Tensor x, Tensor w,
                                int stride, int padLeft, int padRight, int groups) {
-        ConvShape s = ConvShape.of("conv1dBackward", x, w, stride, padLeft, padRight, groups);
-        requireShape("conv1dBackward dy", dy, s.outChannels, s.outLength);
-        int rowsPerGroup = s.inPerGroup * s.kernel;
-        float[] g = d(dy);
-        for (int grp = 0; grp < groups; grp++) {
-            int dyOff = grp * s.outPerGroup * s.outLength;
-            int wOff = grp * s.outPerGroup * rowsPerGroup;
-            if (dw != null) {
-                requireShape("conv1dBackward dw", dw, w.shape());
-                float[] columnsT = transposed(im2col(d(x), s, grp), rowsPerGroup, s.outLength);
-                Gemm.multiply(parallel, s.outPerGroup, rowsPerGroup, s.outLength, g, dyOff, s.outLength,
-                        columnsT, 0, rowsPerGroup, d(dw), wOff, rowsPerGroup, true);
-            }
-            if (dx != null) {
-                requireShape("conv1dBackward dx", dx, x.shape());
-                float[] wGroupT = new float[rowsPerGroup * s.outPerGroup];
-                float[] ww = d(w);
-                for (int o = 0; o < s.outPerGroup; o++) {
-                    for (int r = 0; r < rowsPerGroup; r++) {
-                        wGroupT[r * s.outPerGroup + o] = ww[wOff + o * rowsPerGroup + r];
-                    }
-                }
-                float[] dColumns = new float[rowsPerGroup * s.outLength];
-                Gemm.multiply(parallel, rowsPerGroup, s.outLength, s.outPerGroup, wGroupT, 0, s.outPerGroup,
-                        g, dyOff, s.outLength, dColumns, 0, s.outLength, false);
-                col2im(dColumns, s, grp, d(dx));
-            }
-        }
+        String op = "conv1dBackward";
+        ConvShape s = convShape(op, x, w, stride, padLeft, padRight, groups);
+        requireShape(op, "dy", dy, s.cout(), s.tout());
+        float[] dyd = data(op, dy), xd = data(op, x), wd = data(op, w);
         if (dbias != null) {
-            requireShape("conv1dBackward dbias", dbias, s.outChannels);
-            float[] db = d(dbias);
-            for (int o = 0; o < s.outChannels; o++) {
-                double sum = 0;
-                for (int t = 0; t < s.outLength; t++) {
-                    sum += g[o * s.outLength + t];
+            requireShape(op, "dbias", dbias, s.cout());
+            float[] db = data(op, dbias);
+            for (int c = 0; c < s.cout(); c++) {
+                db[c] += (float) VectorMath.sum(dyd, c * s.tout(), s.tout());
+            }
+        }
+        float[] dwd = dw == null ? null : data(op, dw);
+        float[] dxd = dx == null ? null : data(op, dx);
+        if (dw != null) {
+            requireShape(op, "dw", dw, w.shape());
+        }
+        if (dx != null) {
+            requireShape(op, "dx", dx, x.shape());
+        }
+        if (dw == null && dx == null) {
+            return;
+        }
+        forEachGroup(s, (par, g) -> {
+            int rows = s.columnRows(), chunk = s.chunk();
+            float[] columns = Workspace.ofCurrentThread().buffer(Workspace.Slot.COLUMNS, rows * chunk);
+            int wOff = g * s.outPerGroup() * rows;
+            int dyOff = g * s.outPerGroup() * s.tout();
+            for (int t0 = 0; t0 < s.tout(); t0 += chunk) {
+                int width = Math.min(chunk, s.tout() - t0);
+                if (dwd != null) {
+                    // dw_g += dy_g[:, chunk] x columns^T
+                    im2col(par, s, xd, g, t0, width, columns);
+                    Sgemm.gemm(par, s.outPerGroup(), rows, width,
+                            dyd, dyOff + t0, s.tout(), false,
+                            columns, 0, width, true,
+                            dwd, wOff, rows, true);
                 }
-                db[o] += (float) sum;
-            }
-        }
-    }
-
-    /** The geometry of one conv1d call, checked once. */
-    private record ConvShape(int inChannels, int inLength, int outChannels, int outLength, int kernel,
-                             int stride, int padLeft, int inPerGroup, int outPerGroup) {
-        static ConvShape of(String op, Tensor x, Tensor w, int stride, int padLeft, int padRight, int groups) {
-            if (x.rank() != 2 || w.rank() != 3 || groups < 1 || stride < 1 || padLeft < 0 || padRight < 0) {
-                throw new IllegalArgumentException(op + ": bad arguments x=" + x + " w=" + w + " stride=" + stride
-                        + " groups=" + groups);
-            }
-            int inChannels = x.dim(0), outChannels = w.dim(0), kernel = w.dim(2);
-            if (inChannels % groups != 0 || outChannels % groups != 0 || w.dim(1) != inChannels / groups) {
-                throw new IllegalArgumentException(op + ": weight " + w + " does not fit input " + x
-                        + " with " + groups + " groups");
-            }
-            int outLength = (x.dim(1) + padLeft + padRight - kernel) / stride + 1;
-            if (outLength < 1) {
-                throw new IllegalArgumentException(op + ": input " + x + " shorter than kernel " + kernel);
-            }
-            return new ConvShape(inChannels, x.dim(1), outChannels, outLength, kernel, stride, padLeft,
-                    inChannels / groups, outChannels / groups);
-        }
-    }
-
-    /** The group's input unrolled to [inPerGroup * kernel, outLength]: column t holds window t. */
-    private float[] im2col(float[] x, ConvShape s, int group) {
-        int rows = s.inPerGroup * s.kernel;
-        float[] columns = new float[rows * s.outLength];
-        parallel.forRange(rows, Math.max(1, rows / 8), (r0, r1) -> {
-            for (int r = r0; r < r1; r++) {
-                int channel = group * s.inPerGroup + r / s.kernel;
-                int tap = r % s.kernel;
-                int src = channel * s.inLength;
-                int dst = r * s.outLength;
-                for (int t = 0; t < s.outLength; t++) {
-                    int pos = t * s.stride + tap - s.padLeft;
-                    columns[dst + t] = pos >= 0 && pos < s.inLength ? x[src + pos] : 0f;
+                if (dxd != null) {
+                    // columns' gradient = w_g^T x dy_g[:, chunk], folded back onto dx by col2im
+                    Sgemm.gemm(par, rows, width, s.outPerGroup(),
+                            wd, wOff, rows, true,
+                            dyd, dyOff + t0, s.tout(), false,
+                            columns, 0, width, false);
+                    col2im(par, s, columns, g, t0, width, dxd);
                 }
             }
         });
-        return columns;
     }
 
-    /** The adjoint of im2col: dx[channel, pos] += every column entry that read it. */
-    private void col2im(float[] dColumns, ConvShape s, int group, float[] dx) {
-        parallel.forRange(s.inPerGroup, 1, (c0, c1) -> {
-            for (int c = c0; c < c1; c++) {
-                int dst = (group * s.inPerGroup + c) * s.inLength;
-                for (int tap = 0; tap < s.kernel; tap++) {
-                    int src = (c * s.kernel + tap) * s.outLength;
-                    for (int t = 0; t < s.outLength; t++) {
-                        int pos = t * s.stride + tap - s.padLeft;
-                        if (pos >= 0 && pos < s.inLength) {
-                            dx[dst + pos] += dColumns[src + t];
+    /**
+     * Fills columns[(c * K + tap) * width + j] = x[g * inPerGroup + c, (t0 + j) * stride + tap - padLeft],
+     * zero where that index falls in the padding.
+     */
+    private static void im2col(Parallel par, ConvShape s, float[] x, int g, int t0, int width, float[] columns) {
+        par.forRange(s.columnRows(), 1, (first, last) -> {
+            for (int row = first; row < last; row++) {
+                int tap = row % s.k();
+                int src = (g * s.inPerGroup() + row / s.k()) * s.tin();
+                int dst = row * width;
+                int lo = validStart(s, tap, t0, width), hi = validEnd(s, tap, t0, width);
+                Arrays.fill(columns, dst, dst + lo, 0f);
+                if (s.stride() == 1) {
+                    System.arraycopy(x, src + t0 + lo + tap - s.padLeft(), columns, dst + lo, hi - lo);
+                } else {
+                    for (int j = lo; j < hi; j++) {
+                        columns[dst + j] = x[src + (t0 + j) * s.stride() + tap - s.padLeft()];
+                    }
+                }
+                Arrays.fill(columns, dst + Math.max(lo, hi), dst + width, 0f);
+            }
+        });
+    }
+
+    /** dx[g * inPerGroup + c, (t0 + j) * stride + tap - padLeft] += columns[(c * K + tap) * width + j]. */
+    private static void col2im(Parallel par, ConvShape s, float[] columns, int g, int t0, int width, float[] dx) {
+        // One task per input channel: its K rows are the only ones writing that row of dx.
+        par.forRange(s.inPerGroup(), 1, (first, last) -> {
+            for (int c = first; c < last; c++) {
+                int dst = (g * s.inPerGroup() + c) * s.tin();
+                for (int tap = 0; tap < s.k(); tap++) {
+                    int src = (c * s.k() + tap) * width;
+                    int lo = validStart(s, tap, t0, width), hi = validEnd(s, tap, t0, width);
+                    if (s.stride() == 1 && hi > lo) {
+                        axpy(dx, dst + t0 + lo + tap - s.padLeft(), 1f, columns, src + lo, hi - lo);
+                    } else {
+                        for (int j = lo; j < hi; j++) {
+                            dx[dst + (t0 + j) * s.stride() + tap - s.padLeft()] += columns[src + j];
                         }
                     }
                 }
@@ -355,120 +432,160 @@ public final class CpuBackend implements Backend {
         });
     }
 
+    /** First j in [0, width] whose input index (t0 + j) * stride + tap - padLeft is >= 0. */
+    private static int validStart(ConvShape s, int tap, int t0, int width) {
+        int need = s.padLeft() - tap - t0 * s.stride();
+        return need <= 0 ? 0 : Math.min(width, Sgemm.ceilDiv(need, s.stride()));
+    }
+
+    /** One past the last j in [0, width] whose input index is < Tin. */
+    private static int validEnd(ConvShape s, int tap, int t0, int width) {
+        int room = s.tin() - 1 + s.padLeft() - tap - t0 * s.stride();
+        return room < 0 ? 0 : Math.min(width, room / s.stride() + 1);
+    }
+
     // ---------------------------------------------------------------- normalisation
 
     @Override
     public void layerNorm(Tensor y, Tensor mean, Tensor rstd, Tensor x, Tensor gamma, Tensor beta, float eps) {
-        int rows = x.dim(0), cols = x.size() / rows;
-        requireSize("layerNorm y", y, x.size());
-        requireShape("layerNorm mean", mean, rows);
-        requireShape("layerNorm rstd", rstd, rows);
-        requireShape("layerNorm gamma", gamma, cols);
-        requireShape("layerNorm beta", beta, cols);
-        float[] xx = d(x), yy = d(y), mu = d(mean), rs = d(rstd), ga = d(gamma), be = d(beta);
-        parallel.forRange(rows, 16, (r0, r1) -> {
-            for (int r = r0; r < r1; r++) {
-                int off = r * cols;
-                double s = 0;
-                for (int c = 0; c < cols; c++) {
-                    s += xx[off + c];
-                }
-                double m = s / cols;
-                double v = 0;
-                for (int c = 0; c < cols; c++) {
-                    double dev = xx[off + c] - m;
-                    v += dev * dev;
-                }
-                float inv = (float) (1 / Math.sqrt(v / cols + eps));
-                mu[r] = (float) m;
-                rs[r] = inv;
-                for (int c = 0; c < cols; c++) {
-                    yy[off + c] = (xx[off + c] - (float) m) * inv * ga[c] + be[c];
-                }
+        String op = "layerNorm";
+        int c = x.dim(-1), rows = x.size() / Math.max(1, c);
+        requireShape(op, "y", y, x.shape());
+        requireSize(op, "mean", mean, rows);
+        requireSize(op, "rstd", rstd, rows);
+        requireShape(op, "gamma", gamma, c);
+        requireShape(op, "beta", beta, c);
+        float[] yd = data(op, y), xd = data(op, x), md = data(op, mean), rd = data(op, rstd);
+        float[] gd = data(op, gamma), bd = data(op, beta);
+        parallel.forRange(rows, Math.max(1, GRAIN / Math.max(1, c)), (first, last) -> {
+            for (int r = first; r < last; r++) {
+                int off = r * c;
+                float mu = (float) (VectorMath.sum(xd, off, c) / c);
+                float inv = (float) (1.0 / Math.sqrt(VectorMath.sumSquaredDeviations(xd, off, c, mu) / c + eps));
+                md[r] = mu;
+                rd[r] = inv;
+                normalizeAffine(yd, xd, off, gd, 0, bd, 0, c, mu, inv);
             }
         });
+    }
+
+    /** y[off + i] = (x[off + i] - mean) * rstd * gamma[gOff + i] + beta[gOff + i] for i in [0, n). */
+    private static void normalizeAffine(float[] y, float[] x, int off, float[] gamma, int gOff, float[] beta, int bOff,
+                                        int n, float mean, float rstd) {
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            FloatVector xhat = FloatVector.fromArray(S, x, off + i).sub(mean).mul(rstd);
+            xhat.fma(FloatVector.fromArray(S, gamma, gOff + i), FloatVector.fromArray(S, beta, bOff + i))
+                    .intoArray(y, off + i);
+        }
+        for (; i < n; i++) {
+            y[off + i] = (x[off + i] - mean) * rstd * gamma[gOff + i] + beta[bOff + i];
+        }
     }
 
     @Override
     public void layerNormBackward(Tensor dx, Tensor dgamma, Tensor dbeta, Tensor dy, Tensor x,
                                   Tensor mean, Tensor rstd, Tensor gamma) {
-        int rows = x.dim(0), cols = x.size() / rows;
-        requireSize("layerNormBackward dy", dy, x.size());
-        float[] xx = d(x), g = d(dy), mu = d(mean), rs = d(rstd), ga = d(gamma);
-        if (dgamma != null || dbeta != null) {
-            float[] dga = dgamma != null ? d(dgamma) : null, dbe = dbeta != null ? d(dbeta) : null;
-            for (int r = 0; r < rows; r++) {
-                int off = r * cols;
-                for (int c = 0; c < cols; c++) {
-                    if (dga != null) {
-                        dga[c] += g[off + c] * (xx[off + c] - mu[r]) * rs[r];
-                    }
-                    if (dbe != null) {
-                        dbe[c] += g[off + c];
-                    }
-                }
-            }
-        }
+        String op = "layerNormBackward";
+        int c = x.dim(-1), rows = x.size() / Math.max(1, c);
+        requireShape(op, "dy", dy, x.shape());
+        requireSize(op, "mean", mean, rows);
+        requireSize(op, "rstd", rstd, rows);
+        requireShape(op, "gamma", gamma, c);
+        float[] dyd = data(op, dy), xd = data(op, x), md = data(op, mean), rd = data(op, rstd), gd = data(op, gamma);
         if (dx != null) {
-            requireSize("layerNormBackward dx", dx, x.size());
-            float[] dxx = d(dx);
-            parallel.forRange(rows, 16, (r0, r1) -> {
-                for (int r = r0; r < r1; r++) {
-                    int off = r * cols;
-                    // dx = rstd * (g*gamma - mean(g*gamma) - xhat * mean(g*gamma*xhat))
-                    double meanG = 0, meanGX = 0;
-                    for (int c = 0; c < cols; c++) {
-                        double gg = (double) g[off + c] * ga[c];
-                        double xhat = (xx[off + c] - mu[r]) * rs[r];
-                        meanG += gg;
-                        meanGX += gg * xhat;
+            requireShape(op, "dx", dx, x.shape());
+            float[] dxd = data(op, dx);
+            // With g = dy * gamma and xhat = (x - mean) * rstd:
+            // dx = rstd * (g - mean(g) - xhat * mean(g * xhat)).
+            parallel.forRange(rows, Math.max(1, GRAIN / Math.max(1, c)), (first, last) -> {
+                float[] scaledDy = new float[c];
+                for (int r = first; r < last; r++) {
+                    int off = r * c;
+                    for (int i = 0; i < c; i++) {
+                        scaledDy[i] = dyd[off + i] * gd[i];
                     }
-                    meanG /= cols;
-                    meanGX /= cols;
-                    for (int c = 0; c < cols; c++) {
-                        double gg = (double) g[off + c] * ga[c];
-                        double xhat = (xx[off + c] - mu[r]) * rs[r];
-                        dxx[off + c] += (float) (rs[r] * (gg - meanG - xhat * meanGX));
+                    double sumG = VectorMath.sum(scaledDy, 0, c);
+                    double sumGx = VectorMath.dot(scaledDy, 0, xd, off, c);
+                    float mu = md[r], inv = rd[r];
+                    float meanG = (float) (sumG / c);
+                    float meanGXhat = (float) ((sumGx - mu * sumG) * inv / c);
+                    accumulateNormGrad(dxd, off, scaledDy, 0, xd, off, c, inv, 1f, mu, meanG, meanGXhat);
+                }
+            });
+        }
+        if (dgamma != null || dbeta != null) {
+            float[] dg = dgamma == null ? null : data(op, requireShape(op, "dgamma", dgamma, c));
+            float[] db = dbeta == null ? null : data(op, requireShape(op, "dbeta", dbeta, c));
+            // Column sums over rows; split by columns so no two tasks write the same element.
+            parallel.forRange(c, 64, (first, last) -> {
+                for (int r = 0; r < rows; r++) {
+                    int off = r * c;
+                    float mu = md[r], inv = rd[r];
+                    for (int i = first; i < last; i++) {
+                        float g = dyd[off + i];
+                        if (dg != null) {
+                            dg[i] += g * (xd[off + i] - mu) * inv;
+                        }
+                        if (db != null) {
+                            db[i] += g;
+                        }
                     }
                 }
             });
         }
     }
 
+    /**
+     * dx[i] += rstd * (gamma * g[i] - meanG - xhat[i] * meanGXhat) over n elements, with
+     * xhat[i] = (x[i] - mean) * rstd: the shared tail of the layer and group norm backwards.
+     */
+    private static void accumulateNormGrad(float[] dx, int dxOff, float[] g, int gOff, float[] x, int xOff, int n,
+                                           float rstd, float gamma, float mean, float meanG, float meanGXhat) {
+        // Expanded: dx += (rstd * gamma) * g - (rstd^2 * meanGXhat) * x + rstd * (mean * rstd * meanGXhat - meanG)
+        float coefG = rstd * gamma;
+        float coefX = -rstd * rstd * meanGXhat;
+        float shift = rstd * (mean * rstd * meanGXhat - meanG);
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            FloatVector v = FloatVector.fromArray(S, g, gOff + i).mul(coefG)
+                    .add(FloatVector.fromArray(S, x, xOff + i).fma(coefX, shift));
+            v.add(FloatVector.fromArray(S, dx, dxOff + i)).intoArray(dx, dxOff + i);
+        }
+        for (; i < n; i++) {
+            dx[dxOff + i] += coefG * g[gOff + i] + (coefX * x[xOff + i] + shift);
+        }
+    }
+
     @Override
     public void groupNorm(Tensor y, Tensor mean, Tensor rstd, Tensor x, int groups, Tensor gamma, Tensor beta, float eps) {
-        int channels = x.dim(0), length = x.dim(1);
-        if (channels % groups != 0) {
-            throw new IllegalArgumentException("groupNorm: " + channels + " channels not divisible into " + groups + " groups");
-        }
-        requireSize("groupNorm y", y, x.size());
-        requireShape("groupNorm mean", mean, groups);
-        requireShape("groupNorm rstd", rstd, groups);
-        requireShape("groupNorm gamma", gamma, channels);
-        requireShape("groupNorm beta", beta, channels);
-        int perGroup = channels / groups;
-        int span = perGroup * length;
-        float[] xx = d(x), yy = d(y), mu = d(mean), rs = d(rstd), ga = d(gamma), be = d(beta);
-        parallel.forRange(groups, 1, (g0, g1) -> {
-            for (int g = g0; g < g1; g++) {
-                int off = g * span;
-                double s = 0;
-                for (int i = 0; i < span; i++) {
-                    s += xx[off + i];
-                }
-                double m = s / span;
-                double v = 0;
-                for (int i = 0; i < span; i++) {
-                    double dev = xx[off + i] - m;
-                    v += dev * dev;
-                }
-                float inv = (float) (1 / Math.sqrt(v / span + eps));
-                mu[g] = (float) m;
-                rs[g] = inv;
-                for (int c = g * perGroup; c < (g + 1) * perGroup; c++) {
-                    for (int t = 0; t < length; t++) {
-                        int i = c * length + t;
-                        yy[i] = (xx[i] - (float) m) * inv * ga[c] + be[c];
+        String op = "groupNorm";
+        int[] geometry = groupGeometry(op, x, groups);
+        int channels = geometry[0], steps = geometry[1], perGroup = channels / groups;
+        requireShape(op, "y", y, x.shape());
+        requireSize(op, "mean", mean, groups);
+        requireSize(op, "rstd", rstd, groups);
+        requireShape(op, "gamma", gamma, channels);
+        requireShape(op, "beta", beta, channels);
+        float[] yd = data(op, y), xd = data(op, x), md = data(op, mean), rd = data(op, rstd);
+        float[] gd = data(op, gamma), bd = data(op, beta);
+        int n = perGroup * steps;
+        parallel.forRange(groups, 1, (first, last) -> {
+            for (int g = first; g < last; g++) {
+                int off = g * n;
+                float mu = (float) (VectorMath.sum(xd, off, n) / n);
+                float inv = (float) (1.0 / Math.sqrt(VectorMath.sumSquaredDeviations(xd, off, n, mu) / n + eps));
+                md[g] = mu;
+                rd[g] = inv;
+                for (int ch = g * perGroup; ch < (g + 1) * perGroup; ch++) {
+                    // Per channel: y = x * (rstd * gamma) + (beta - mean * rstd * gamma).
+                    float scale = inv * gd[ch], shift = bd[ch] - mu * scale;
+                    int rowOff = ch * steps, i = 0;
+                    for (; i <= steps - L; i += L) {
+                        FloatVector.fromArray(S, xd, rowOff + i).fma(scale, shift).intoArray(yd, rowOff + i);
+                    }
+                    for (; i < steps; i++) {
+                        yd[rowOff + i] = xd[rowOff + i] * scale + shift;
                     }
                 }
             }
@@ -478,310 +595,358 @@ public final class CpuBackend implements Backend {
     @Override
     public void groupNormBackward(Tensor dx, Tensor dgamma, Tensor dbeta, Tensor dy, Tensor x, int groups,
                                   Tensor mean, Tensor rstd, Tensor gamma) {
-        int channels = x.dim(0), length = x.dim(1), perGroup = channels / groups, span = perGroup * length;
-        requireSize("groupNormBackward dy", dy, x.size());
-        float[] xx = d(x), g = d(dy), mu = d(mean), rs = d(rstd), ga = d(gamma);
-        float[] dga = dgamma != null ? d(dgamma) : null, dbe = dbeta != null ? d(dbeta) : null;
-        float[] dxx = dx != null ? d(dx) : null;
-        parallel.forRange(groups, 1, (g0, g1) -> {
-            for (int grp = g0; grp < g1; grp++) {
-                double meanG = 0, meanGX = 0;
-                for (int c = grp * perGroup; c < (grp + 1) * perGroup; c++) {
-                    double sumG = 0, sumGX = 0;
-                    for (int t = 0; t < length; t++) {
-                        int i = c * length + t;
-                        double xhat = (xx[i] - mu[grp]) * rs[grp];
-                        sumG += g[i];
-                        sumGX += g[i] * xhat;
+        String op = "groupNormBackward";
+        int[] geometry = groupGeometry(op, x, groups);
+        int channels = geometry[0], steps = geometry[1], perGroup = channels / groups;
+        requireShape(op, "dy", dy, x.shape());
+        requireSize(op, "mean", mean, groups);
+        requireSize(op, "rstd", rstd, groups);
+        requireShape(op, "gamma", gamma, channels);
+        float[] dyd = data(op, dy), xd = data(op, x), md = data(op, mean), rd = data(op, rstd), gd = data(op, gamma);
+        float[] dxd = dx == null ? null : data(op, requireShape(op, "dx", dx, x.shape()));
+        float[] dg = dgamma == null ? null : data(op, requireShape(op, "dgamma", dgamma, channels));
+        float[] db = dbeta == null ? null : data(op, requireShape(op, "dbeta", dbeta, channels));
+        int n = perGroup * steps;
+        // Groups own disjoint channels, so tasks per group never write the same element.
+        parallel.forRange(groups, 1, (first, last) -> {
+            double[] sumDy = new double[perGroup], sumDyX = new double[perGroup];
+            for (int g = first; g < last; g++) {
+                float mu = md[g], inv = rd[g];
+                double sumG = 0, sumGXhat = 0;
+                for (int c = 0; c < perGroup; c++) {
+                    int ch = g * perGroup + c, rowOff = ch * steps;
+                    sumDy[c] = VectorMath.sum(dyd, rowOff, steps);
+                    sumDyX[c] = VectorMath.dot(dyd, rowOff, xd, rowOff, steps);
+                    double dyXhat = (sumDyX[c] - mu * sumDy[c]) * inv;
+                    sumG += gd[ch] * sumDy[c];
+                    sumGXhat += gd[ch] * dyXhat;
+                    if (dg != null) {
+                        dg[ch] += (float) dyXhat;
                     }
-                    if (dga != null) {
-                        dga[c] += (float) sumGX;
+                    if (db != null) {
+                        db[ch] += (float) sumDy[c];
                     }
-                    if (dbe != null) {
-                        dbe[c] += (float) sumG;
-                    }
-                    meanG += sumG * ga[c];
-                    meanGX += sumGX * ga[c];
                 }
-                if (dxx == null) {
-                    continue;
-                }
-                meanG /= span;
-                meanGX /= span;
-                for (int c = grp * perGroup; c < (grp + 1) * perGroup; c++) {
-                    for (int t = 0; t < length; t++) {
-                        int i = c * length + t;
-                        double xhat = (xx[i] - mu[grp]) * rs[grp];
-                        dxx[i] += (float) (rs[grp] * ((double) g[i] * ga[c] - meanG - xhat * meanGX));
+                if (dxd != null) {
+                    float meanG = (float) (sumG / n), meanGXhat = (float) (sumGXhat / n);
+                    for (int c = 0; c < perGroup; c++) {
+                        int ch = g * perGroup + c, rowOff = ch * steps;
+                        accumulateNormGrad(dxd, rowOff, dyd, rowOff, xd, rowOff, steps, inv, gd[ch], mu, meanG, meanGXhat);
                     }
                 }
             }
         });
     }
 
+    /** {channels, steps} of a [C, T] group-norm input, checked. */
+    private static int[] groupGeometry(String op, Tensor x, int groups) {
+        requireRank(op, "x", x, 2);
+        require(groups >= 1 && x.dim(0) % groups == 0, op,
+                () -> "channels " + x.dim(0) + " not divisible by groups " + groups);
+        return new int[] {x.dim(0), x.dim(1)};
+    }
+
     @Override
     public void weightNorm(Tensor w, Tensor g, Tensor v, int dim) {
-        requireSize("weightNorm w", w, v.size());
-        WeightNormShape s = WeightNormShape.of(v, g, dim);
-        double[] norms = s.norms(d(v));
-        float[] ww = d(w), vv = d(v), gg = d(g);
-        for (int o = 0; o < s.outer; o++) {
-            for (int k = 0; k < s.middle; k++) {
-                float factor = (float) (gg[k] / norms[k]);
-                int base = (o * s.middle + k) * s.inner;
-                for (int i = 0; i < s.inner; i++) {
-                    ww[base + i] = vv[base + i] * factor;
-                }
-            }
-        }
+        String op = "weightNorm";
+        WeightNormShape s = weightNormShape(op, g, v, dim);
+        requireShape(op, "w", w, v.shape());
+        float[] wd = data(op, w), gd = data(op, g), vd = data(op, v);
+        double[] norms = s.norms(vd);
+        s.forEach((index, d) -> wd[index] = (float) (gd[d] / norms[d] * vd[index]));
     }
 
     @Override
     public void weightNormBackward(Tensor dg, Tensor dv, Tensor dw, Tensor g, Tensor v, int dim) {
-        WeightNormShape s = WeightNormShape.of(v, g, dim);
-        double[] norms = s.norms(d(v));
-        float[] vv = d(v), gg = d(g), dww = d(dw);
-        double[] dotWV = new double[s.middle];
-        for (int o = 0; o < s.outer; o++) {
-            for (int k = 0; k < s.middle; k++) {
-                int base = (o * s.middle + k) * s.inner;
-                for (int i = 0; i < s.inner; i++) {
-                    dotWV[k] += (double) dww[base + i] * vv[base + i];
-                }
-            }
-        }
+        String op = "weightNormBackward";
+        WeightNormShape s = weightNormShape(op, g, v, dim);
+        requireShape(op, "dw", dw, v.shape());
+        float[] dwd = data(op, dw), gd = data(op, g), vd = data(op, v);
+        double[] norms = s.norms(vd);
+        // With w = g v / n and dot = sum(dw * v) over the slice:
+        // dg = dot / n, dv = (g / n) (dw - v dot / n^2).
+        double[] dots = new double[s.size()];
+        s.forEach((index, d) -> dots[d] += (double) dwd[index] * vd[index]);
         if (dg != null) {
-            float[] dgg = d(dg);
-            for (int k = 0; k < s.middle; k++) {
-                dgg[k] += (float) (dotWV[k] / norms[k]);
+            requireSize(op, "dg", dg, s.size());
+            float[] dgd = data(op, dg);
+            for (int d = 0; d < s.size(); d++) {
+                dgd[d] += (float) (dots[d] / norms[d]);
             }
         }
         if (dv != null) {
-            float[] dvv = d(dv);
-            for (int o = 0; o < s.outer; o++) {
-                for (int k = 0; k < s.middle; k++) {
-                    double scale = gg[k] / norms[k];
-                    double projection = dotWV[k] / (norms[k] * norms[k]);
-                    int base = (o * s.middle + k) * s.inner;
-                    for (int i = 0; i < s.inner; i++) {
-                        dvv[base + i] += (float) (scale * (dww[base + i] - projection * vv[base + i]));
-                    }
-                }
-            }
+            requireShape(op, "dv", dv, v.shape());
+            float[] dvd = data(op, dv);
+            s.forEach((index, d) -> dvd[index] += (float) (gd[d] / norms[d]
+                    * (dwd[index] - vd[index] * dots[d] / (norms[d] * norms[d]))));
         }
     }
 
-    /** v viewed as [outer, middle, inner] around the kept dimension. */
-    private record WeightNormShape(int outer, int middle, int inner) {
-        static WeightNormShape of(Tensor v, Tensor g, int dim) {
-            int[] shape = v.shape();
-            int outer = 1, inner = 1;
-            for (int i = 0; i < dim; i++) {
-                outer *= shape[i];
-            }
-            for (int i = dim + 1; i < shape.length; i++) {
-                inner *= shape[i];
-            }
-            if (g.size() != shape[dim]) {
-                throw new IllegalArgumentException("weightNorm: g " + g + " does not match dimension " + dim + " of " + v);
-            }
-            return new WeightNormShape(outer, shape[dim], inner);
+    /** v viewed as [outer, size, inner] around the kept dimension {@code dim}. */
+    private record WeightNormShape(int outer, int size, int inner) {
+        interface ElementVisitor {
+            void visit(int index, int d);
         }
 
-        double[] norms(float[] v) {
-            double[] sq = new double[middle];
-            for (int o = 0; o < outer; o++) {
-                for (int k = 0; k < middle; k++) {
-                    int base = (o * middle + k) * inner;
-                    for (int i = 0; i < inner; i++) {
-                        sq[k] += (double) v[base + i] * v[base + i];
+        /** Calls the visitor for every element of v with its index along the kept dimension. */
+        void forEach(ElementVisitor visitor) {
+            for (int o = 0, index = 0; o < outer; o++) {
+                for (int d = 0; d < size; d++) {
+                    for (int i = 0; i < inner; i++, index++) {
+                        visitor.visit(index, d);
                     }
                 }
             }
-            for (int k = 0; k < middle; k++) {
-                sq[k] = Math.sqrt(sq[k]);
-            }
-            return sq;
         }
+
+        /** ||v|| of each slice along the kept dimension. */
+        double[] norms(float[] v) {
+            double[] norms = new double[size];
+            forEach((index, d) -> norms[d] += (double) v[index] * v[index]);
+            for (int d = 0; d < size; d++) {
+                norms[d] = Math.sqrt(norms[d]);
+            }
+            return norms;
+        }
+    }
+
+    private static WeightNormShape weightNormShape(String op, Tensor g, Tensor v, int dim) {
+        require(dim >= 0 && dim < v.rank(), op, () -> "dim " + dim + " out of range for v " + Arrays.toString(v.shape()));
+        int[] gShape = new int[v.rank()];
+        Arrays.fill(gShape, 1);
+        gShape[dim] = v.dim(dim);
+        requireShape(op, "g", g, gShape);
+        int outer = 1, inner = 1;
+        for (int i = 0; i < dim; i++) {
+            outer *= v.dim(i);
+        }
+        for (int i = dim + 1; i < v.rank(); i++) {
+            inner *= v.dim(i);
+        }
+        return new WeightNormShape(outer, v.dim(dim), inner);
     }
 
     // ---------------------------------------------------------------- activations
 
+    private static final float SQRT_HALF = (float) Math.sqrt(0.5);
+    private static final float INV_SQRT_2PI = (float) (1 / Math.sqrt(2 * Math.PI));
+
+    /** GELU(x) = x * Phi(x) = 0.5 x (1 + erf(x / sqrt 2)). */
+    private static FloatVector gelu(FloatVector x) {
+        return x.mul(0.5f).mul(VectorMath.erf(x.mul(SQRT_HALF)).add(1f));
+    }
+
+    /** GELU'(x) = Phi(x) + x phi(x), phi the standard normal density. */
+    private static FloatVector geluDerivative(FloatVector x) {
+        FloatVector cdf = VectorMath.erf(x.mul(SQRT_HALF)).add(1f).mul(0.5f);
+        FloatVector pdf = x.mul(x).mul(-0.5f).lanewise(VectorOperators.EXP).mul(INV_SQRT_2PI);
+        return x.fma(pdf, cdf);
+    }
+
     @Override
     public void gelu(Tensor y, Tensor x) {
-        requireSize("gelu", y, x.size());
-        float[] xx = d(x), yy = d(y);
-        parallel.forRange(xx.length, 1 << 14, (i0, i1) -> {
-            for (int i = i0; i < i1; i++) {
-                double v = xx[i];
-                yy[i] = (float) (0.5 * v * (1 + Erf.erf(v * INV_SQRT2)));
+        requireShape("gelu", "y", y, x.shape());
+        float[] yd = data("gelu", y), xd = data("gelu", x);
+        parallel.forRange(xd.length, GRAIN / 4, (start, end) -> {
+            int i = start;
+            for (; i <= end - L; i += L) {
+                gelu(FloatVector.fromArray(S, xd, i)).intoArray(yd, i);
+            }
+            if (i < end) {
+                VectorMask<Float> m = S.indexInRange(i, end);
+                gelu(FloatVector.fromArray(S, xd, i, m)).intoArray(yd, i, m);
             }
         });
     }
 
     @Override
     public void geluBackward(Tensor dx, Tensor dy, Tensor x) {
-        requireSize("geluBackward dy", dy, x.size());
-        requireSize("geluBackward dx", dx, x.size());
-        float[] xx = d(x), g = d(dy), dxx = d(dx);
-        parallel.forRange(xx.length, 1 << 14, (i0, i1) -> {
-            for (int i = i0; i < i1; i++) {
-                double v = xx[i];
-                double cdf = 0.5 * (1 + Erf.erf(v * INV_SQRT2));
-                double pdf = Math.exp(-0.5 * v * v) * INV_SQRT_2PI;
-                dxx[i] += (float) (g[i] * (cdf + v * pdf));
+        requireShape("geluBackward", "dy", dy, x.shape());
+        requireShape("geluBackward", "dx", dx, x.shape());
+        float[] dxd = data("geluBackward", dx), dyd = data("geluBackward", dy), xd = data("geluBackward", x);
+        parallel.forRange(xd.length, GRAIN / 4, (start, end) -> {
+            int i = start;
+            for (; i <= end - L; i += L) {
+                geluDerivative(FloatVector.fromArray(S, xd, i))
+                        .fma(FloatVector.fromArray(S, dyd, i), FloatVector.fromArray(S, dxd, i)).intoArray(dxd, i);
+            }
+            if (i < end) {
+                VectorMask<Float> m = S.indexInRange(i, end);
+                geluDerivative(FloatVector.fromArray(S, xd, i, m))
+                        .fma(FloatVector.fromArray(S, dyd, i, m), FloatVector.fromArray(S, dxd, i, m)).intoArray(dxd, i, m);
             }
         });
     }
 
     @Override
     public void softmax(Tensor y, Tensor x) {
-        softmaxRows(d(x), d(y), x.dim(-1), false);
+        requireShape("softmax", "y", y, x.shape());
+        float[] yd = data("softmax", y), xd = data("softmax", x);
+        int c = x.dim(-1);
+        forEachRow(x.size(), c, r -> softmaxRow(xd, yd, r * c, c, 1f));
+    }
+
+    @Override
+    public void softmaxBackward(Tensor dx, Tensor dy, Tensor y) {
+        String op = "softmaxBackward";
+        requireShape(op, "dy", dy, y.shape());
+        requireShape(op, "dx", dx, y.shape());
+        float[] dxd = data(op, dx), dyd = data(op, dy), yd = data(op, y);
+        int c = y.dim(-1);
+        forEachRow(y.size(), c, r -> softmaxRowBackward(dyd, r * c, yd, r * c, dxd, r * c, c, 1f, true));
     }
 
     @Override
     public void logSoftmax(Tensor y, Tensor x) {
-        softmaxRows(d(x), d(y), x.dim(-1), true);
-    }
-
-    private void softmaxRows(float[] x, float[] y, int cols, boolean log) {
-        int rows = x.length / cols;
-        parallel.forRange(rows, 64, (r0, r1) -> {
-            for (int r = r0; r < r1; r++) {
-                int off = r * cols;
-                float max = Float.NEGATIVE_INFINITY;
-                for (int c = 0; c < cols; c++) {
-                    max = Math.max(max, x[off + c]);
-                }
-                double sum = 0;
-                for (int c = 0; c < cols; c++) {
-                    sum += Math.exp(x[off + c] - max);
-                }
-                if (log) {
-                    float logSum = (float) (max + Math.log(sum));
-                    for (int c = 0; c < cols; c++) {
-                        y[off + c] = x[off + c] - logSum;
-                    }
-                } else {
-                    for (int c = 0; c < cols; c++) {
-                        y[off + c] = (float) (Math.exp(x[off + c] - max) / sum);
-                    }
-                }
+        requireShape("logSoftmax", "y", y, x.shape());
+        float[] yd = data("logSoftmax", y), xd = data("logSoftmax", x);
+        int c = x.dim(-1);
+        forEachRow(x.size(), c, r -> {
+            int off = r * c;
+            float max = VectorMath.max(xd, off, c);
+            double sumExp = 0;
+            for (int i = 0; i < c; i++) {
+                sumExp += Math.exp(xd[off + i] - max);
+            }
+            float shift = (float) (max + Math.log(sumExp));
+            for (int i = 0; i < c; i++) {
+                yd[off + i] = xd[off + i] - shift;
             }
         });
     }
 
     @Override
-    public void softmaxBackward(Tensor dx, Tensor dy, Tensor y) {
-        int cols = y.dim(-1), rows = y.size() / cols;
-        float[] yy = d(y), g = d(dy), dxx = d(dx);
-        for (int r = 0; r < rows; r++) {
-            int off = r * cols;
-            double dot = 0;
-            for (int c = 0; c < cols; c++) {
-                dot += (double) g[off + c] * yy[off + c];
+    public void logSoftmaxBackward(Tensor dx, Tensor dy, Tensor y) {
+        String op = "logSoftmaxBackward";
+        requireShape(op, "dy", dy, y.shape());
+        requireShape(op, "dx", dx, y.shape());
+        float[] dxd = data(op, dx), dyd = data(op, dy), yd = data(op, y);
+        int c = y.dim(-1);
+        // dx = dy - softmax * sum(dy), softmax = exp(y).
+        forEachRow(y.size(), c, r -> {
+            int off = r * c;
+            float total = (float) VectorMath.sum(dyd, off, c);
+            for (int i = 0; i < c; i++) {
+                dxd[off + i] += dyd[off + i] - (float) Math.exp(yd[off + i]) * total;
             }
-            for (int c = 0; c < cols; c++) {
-                dxx[off + c] += (float) (yy[off + c] * (g[off + c] - dot));
-            }
-        }
+        });
     }
 
-    @Override
-    public void logSoftmaxBackward(Tensor dx, Tensor dy, Tensor y) {
-        int cols = y.dim(-1), rows = y.size() / cols;
-        float[] yy = d(y), g = d(dy), dxx = d(dx);
-        for (int r = 0; r < rows; r++) {
-            int off = r * cols;
-            double sum = 0;
-            for (int c = 0; c < cols; c++) {
-                sum += g[off + c];
+    private void forEachRow(int size, int rowLength, IntConsumer row) {
+        int rows = rowLength == 0 ? 0 : size / rowLength;
+        parallel.forRange(rows, Math.max(1, GRAIN / 8 / Math.max(1, rowLength)), (first, last) -> {
+            for (int r = first; r < last; r++) {
+                row.accept(r);
             }
-            for (int c = 0; c < cols; c++) {
-                dxx[off + c] += (float) (g[off + c] - Math.exp(yy[off + c]) * sum);
+        });
+    }
+
+    /** y[off ..] = softmax(scale * x[off ..]) over n elements; y may be x. */
+    private static void softmaxRow(float[] x, float[] y, int off, int n, float scale) {
+        float max = VectorMath.max(x, off, n);
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            FloatVector e = FloatVector.fromArray(S, x, off + i).sub(max).mul(scale).lanewise(VectorOperators.EXP);
+            e.intoArray(y, off + i);
+            acc = acc.add(e);
+        }
+        double sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            y[off + i] = (float) Math.exp((x[off + i] - max) * scale);
+            sum += y[off + i];
+        }
+        scaleInPlace(y, off, n, (float) (1 / sum));
+    }
+
+    /**
+     * dx (+)= scale * y * (dy - sum(dy * y)) over a row of n elements: softmax's backward from its
+     * output y, with the scale of a scaled input folded in. dx may be dy (then do not accumulate).
+     */
+    private static void softmaxRowBackward(float[] dy, int dyOff, float[] y, int yOff, float[] dx, int dxOff, int n,
+                                           float scale, boolean accumulate) {
+        float dot = (float) VectorMath.dot(dy, dyOff, y, yOff, n);
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            FloatVector g = FloatVector.fromArray(S, dy, dyOff + i).sub(dot)
+                    .mul(FloatVector.fromArray(S, y, yOff + i)).mul(scale);
+            if (accumulate) {
+                g = g.add(FloatVector.fromArray(S, dx, dxOff + i));
             }
+            g.intoArray(dx, dxOff + i);
+        }
+        for (; i < n; i++) {
+            float g = (dy[dyOff + i] - dot) * y[yOff + i] * scale;
+            dx[dxOff + i] = accumulate ? dx[dxOff + i] + g : g;
         }
     }
 
     // ---------------------------------------------------------------- attention
 
+    /** Checked head geometry {T, heads, D} of q, k, v (and whatever else has their shape). */
+    private static int[] attentionGeometry(String op, Tensor q, Tensor k, Tensor v, Tensor probs, int heads) {
+        requireRank(op, "q", q, 2);
+        int t = q.dim(0), width = q.dim(1);
+        require(heads >= 1 && width % heads == 0, op, () -> "width " + width + " not divisible by heads " + heads);
+        requireShape(op, "k", k, t, width);
+        requireShape(op, "v", v, t, width);
+        requireShape(op, "probs", probs, heads, t, t);
+        return new int[] {t, heads, width / heads};
+    }
+
     @Override
     public void attention(Tensor out, Tensor probs, Tensor q, Tensor k, Tensor v, int heads) {
-        int frames = q.dim(0), width = q.dim(1), headDim = width / heads;
-        checkAttention("attention", out, probs, q, k, v, heads);
-        float scale = (float) (1 / Math.sqrt(headDim));
-        float[] kT = transposed(d(k), frames, width);
-        float[] p = d(probs);
-        for (int h = 0; h < heads; h++) {
-            int pOff = h * frames * frames;
-            // scores = q_h k_h^T: rows of q_h against the rows [h*D, (h+1)*D) of k^T.
-            Gemm.multiply(parallel, frames, frames, headDim, d(q), h * headDim, width,
-                    kT, h * headDim * frames, frames, p, pOff, frames, false);
-            for (int i = pOff; i < pOff + frames * frames; i++) {
-                p[i] *= scale;
+        String op = "attention";
+        int[] g = attentionGeometry(op, q, k, v, probs, heads);
+        int t = g[0], d = g[2], width = heads * d;
+        requireShape(op, "out", out, t, width);
+        float[] od = data(op, out), pd = data(op, probs), qd = data(op, q), kd = data(op, k), vd = data(op, v);
+        float scale = (float) (1 / Math.sqrt(d));
+        // Heads are independent: one per task, each with a single-threaded GEMM.
+        parallel.forEach(heads, h -> {
+            int pOff = h * t * t;
+            Sgemm.gemm(Parallel.SERIAL, t, t, d, qd, h * d, width, false, kd, h * d, width, true, pd, pOff, t, false);
+            for (int r = 0; r < t; r++) {
+                softmaxRow(pd, pd, pOff + r * t, t, scale);
             }
-        }
-        softmaxRows(p, p, frames, false);
-        for (int h = 0; h < heads; h++) {
-            Gemm.multiply(parallel, frames, headDim, frames, p, h * frames * frames, frames,
-                    d(v), h * headDim, width, d(out), h * headDim, width, false);
-        }
+            Sgemm.gemm(Parallel.SERIAL, t, d, t, pd, pOff, t, false, vd, h * d, width, false, od, h * d, width, false);
+        });
     }
 
     @Override
     public void attentionBackward(Tensor dq, Tensor dk, Tensor dv, Tensor dout, Tensor q, Tensor k, Tensor v,
                                   Tensor probs, int heads) {
-        int frames = q.dim(0), width = q.dim(1), headDim = width / heads;
-        checkAttention("attentionBackward", dout, probs, q, k, v, heads);
-        float scale = (float) (1 / Math.sqrt(headDim));
-        float[] p = d(probs);
-        float[] pT = new float[frames * frames];
-        float[] dScores = new float[frames * frames];
-        float[] vT = transposed(d(v), frames, width);
-        for (int h = 0; h < heads; h++) {
-            int pOff = h * frames * frames;
-            if (dv != null) {
-                transposeInto(Arrays.copyOfRange(p, pOff, pOff + frames * frames), frames, frames, pT, false);
-                Gemm.multiply(parallel, frames, headDim, frames, pT, 0, frames, d(dout), h * headDim, width,
-                        d(dv), h * headDim, width, true);
+        String op = "attentionBackward";
+        int[] g = attentionGeometry(op, q, k, v, probs, heads);
+        int t = g[0], d = g[2], width = heads * d;
+        requireShape(op, "dout", dout, t, width);
+        float[] dod = data(op, dout), pd = data(op, probs), qd = data(op, q), kd = data(op, k), vd = data(op, v);
+        float[] dqd = dq == null ? null : data(op, requireShape(op, "dq", dq, t, width));
+        float[] dkd = dk == null ? null : data(op, requireShape(op, "dk", dk, t, width));
+        float[] dvd = dv == null ? null : data(op, requireShape(op, "dv", dv, t, width));
+        float scale = (float) (1 / Math.sqrt(d));
+        parallel.forEach(heads, h -> {
+            int pOff = h * t * t, col = h * d;
+            if (dvd != null) {
+                // dv_h += probs_h^T dout_h
+                Sgemm.gemm(Parallel.SERIAL, t, d, t, pd, pOff, t, true, dod, col, width, false, dvd, col, width, true);
             }
-            if (dq == null && dk == null) {
-                continue;
+            if (dqd == null && dkd == null) {
+                return;
             }
-            // dP = dout_h v_h^T, then through the softmax and the scale.
-            Gemm.multiply(parallel, frames, frames, headDim, d(dout), h * headDim, width,
-                    vT, h * headDim * frames, frames, dScores, 0, frames, false);
-            for (int i = 0; i < frames; i++) {
-                int row = i * frames;
-                double dot = 0;
-                for (int j = 0; j < frames; j++) {
-                    dot += (double) dScores[row + j] * p[pOff + row + j];
-                }
-                for (int j = 0; j < frames; j++) {
-                    dScores[row + j] = (float) (p[pOff + row + j] * (dScores[row + j] - dot)) * scale;
-                }
+            // dS = scale * softmax'(dout_h v_h^T), the gradient of the raw scores q_h k_h^T.
+            float[] ds = Workspace.ofCurrentThread().buffer(Workspace.Slot.SCORES, t * t);
+            Sgemm.gemm(Parallel.SERIAL, t, t, d, dod, col, width, false, vd, col, width, true, ds, 0, t, false);
+            for (int r = 0; r < t; r++) {
+                softmaxRowBackward(ds, r * t, pd, pOff + r * t, ds, r * t, t, scale, false);
             }
-            if (dq != null) {
-                Gemm.multiply(parallel, frames, headDim, frames, dScores, 0, frames, d(k), h * headDim, width,
-                        d(dq), h * headDim, width, true);
+            if (dqd != null) {
+                Sgemm.gemm(Parallel.SERIAL, t, d, t, ds, 0, t, false, kd, col, width, false, dqd, col, width, true);
             }
-            if (dk != null) {
-                float[] dScoresT = transposed(dScores, frames, frames);
-                Gemm.multiply(parallel, frames, headDim, frames, dScoresT, 0, frames, d(q), h * headDim, width,
-                        d(dk), h * headDim, width, true);
+            if (dkd != null) {
+                Sgemm.gemm(Parallel.SERIAL, t, d, t, ds, 0, t, true, qd, col, width, false, dkd, col, width, true);
             }
-        }
-    }
-
-    private static void checkAttention(String op, Tensor out, Tensor probs, Tensor q, Tensor k, Tensor v, int heads) {
-        int frames = q.dim(0), width = q.dim(1);
-        if (q.rank() != 2 || width % heads != 0) {
-            throw new IllegalArgumentException(op + ": q " + q + " cannot split into " + heads + " heads");
-        }
-        requireShape(op + " k", k, frames, width);
-        requireShape(op + " v", v, frames, width);
-        requireShape(op + " out", out, frames, width);
-        requireShape(op + " probs", probs, heads, frames, frames);
+        });
     }
 
     // ---------------------------------------------------------------- optimizer
@@ -789,40 +954,89 @@ public final class CpuBackend implements Backend {
     @Override
     public void adamW(Tensor param, Tensor grad, Tensor m, Tensor v, float lr, float beta1, float beta2,
                       float eps, float weightDecay, int step) {
-        requireSize("adamW grad", grad, param.size());
-        requireSize("adamW m", m, param.size());
-        requireSize("adamW v", v, param.size());
-        float[] p = d(param), g = d(grad), mm = d(m), vv = d(v);
-        double biasCorrection1 = 1 - Math.pow(beta1, step);
-        double biasCorrection2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
-        double stepSize = lr / biasCorrection1;
-        for (int i = 0; i < p.length; i++) {
-            p[i] *= 1 - lr * weightDecay;
-            mm[i] = beta1 * mm[i] + (1 - beta1) * g[i];
-            vv[i] = beta2 * vv[i] + (1 - beta2) * g[i] * g[i];
-            double denom = Math.sqrt(vv[i]) / biasCorrection2Sqrt + eps;
-            p[i] -= (float) (stepSize * mm[i] / denom);
-        }
+        String op = "adamW";
+        require(step >= 1, op, () -> "step must be >= 1, got " + step);
+        requireShape(op, "grad", grad, param.shape());
+        requireShape(op, "m", m, param.shape());
+        requireShape(op, "v", v, param.shape());
+        float[] pd = data(op, param), gd = data(op, grad), md = data(op, m), vd = data(op, v);
+        // PyTorch's order: decay the parameter, update the moments, then step by
+        // (lr / (1 - beta1^t)) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps).
+        float decay = 1 - lr * weightDecay;
+        float stepSize = (float) (lr / (1 - Math.pow(beta1, step)));
+        float invSqrtCorrection2 = (float) (1 / Math.sqrt(1 - Math.pow(beta2, step)));
+        parallel.forRange(pd.length, GRAIN, (start, end) -> {
+            for (int i = start; i < end; i += L) {
+                VectorMask<Float> lanes = S.indexInRange(i, end);
+                FloatVector g = FloatVector.fromArray(S, gd, i, lanes);
+                FloatVector mNew = FloatVector.fromArray(S, md, i, lanes).mul(beta1).add(g.mul(1 - beta1));
+                FloatVector vNew = FloatVector.fromArray(S, vd, i, lanes).mul(beta2).add(g.mul(g).mul(1 - beta2));
+                FloatVector denom = vNew.lanewise(VectorOperators.SQRT).mul(invSqrtCorrection2).add(eps);
+                FloatVector p = FloatVector.fromArray(S, pd, i, lanes).mul(decay).sub(mNew.div(denom).mul(stepSize));
+                mNew.intoArray(md, i, lanes);
+                vNew.intoArray(vd, i, lanes);
+                p.intoArray(pd, i, lanes);
+            }
+        });
     }
 
     // ---------------------------------------------------------------- helpers
 
-    private static float[] d(Tensor t) {
-        if (!(t instanceof CpuTensor cpu)) {
-            throw new IllegalArgumentException("CpuBackend got a tensor of another backend: " + t);
+    /** y[yOff ..] += alpha * x[xOff ..] over n elements. */
+    private static void axpy(float[] y, int yOff, float alpha, float[] x, int xOff, int n) {
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            FloatVector.fromArray(S, x, xOff + i).fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, y, yOff + i)).intoArray(y, yOff + i);
         }
-        return cpu.data();
-    }
-
-    private static void requireShape(String op, Tensor t, int... shape) {
-        if (!Arrays.equals(t.shape(), shape)) {
-            throw new IllegalArgumentException(op + ": expected shape " + Arrays.toString(shape) + ", got " + t);
+        for (; i < n; i++) {
+            y[yOff + i] += alpha * x[xOff + i];
         }
     }
 
-    private static void requireSize(String op, Tensor t, int size) {
-        if (t.size() != size) {
-            throw new IllegalArgumentException(op + ": expected " + size + " elements, got " + t);
+    private static void scaleInPlace(float[] a, int off, int n, float alpha) {
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            FloatVector.fromArray(S, a, off + i).mul(alpha).intoArray(a, off + i);
         }
+        for (; i < n; i++) {
+            a[off + i] *= alpha;
+        }
+    }
+
+    /** The number of rows of an activation whose last dimension must be {@code width}. */
+    private static int rowsOf(String op, String name, Tensor x, int width) {
+        require(x.dim(-1) == width, op, () -> name + " " + Arrays.toString(x.shape()) + " must end in " + width);
+        return width == 0 ? 0 : x.size() / width;
+    }
+
+    private static float[] data(String op, Tensor t) {
+        if (t instanceof CpuTensor cpu) {
+            return cpu.data();
+        }
+        throw new IllegalArgumentException(op + ": " + (t == null ? "null tensor" : "not a CPU tensor: " + t));
+    }
+
+    private static void require(boolean ok, String op, Supplier<String> problem) {
+        if (!ok) {
+            throw new IllegalArgumentException(op + ": " + problem.get());
+        }
+    }
+
+    private static Tensor requireShape(String op, String name, Tensor t, int... shape) {
+        require(t != null, op, () -> name + " is null");
+        require(Arrays.equals(t.shape(), shape), op,
+                () -> name + " has shape " + Arrays.toString(t.shape()) + ", expected " + Arrays.toString(shape));
+        return t;
+    }
+
+    private static void requireSize(String op, String name, Tensor t, int size) {
+        require(t != null, op, () -> name + " is null");
+        require(t.size() == size, op, () -> name + " " + Arrays.toString(t.shape()) + " has " + t.size()
+                + " elements, expected " + size);
+    }
+
+    private static void requireRank(String op, String name, Tensor t, int rank) {
+        require(t != null, op, () -> name + " is null");
+        require(t.rank() == rank, op, () -> name + " " + Arrays.toString(t.shape()) + " must have rank " + rank);
     }
 }

@@ -1,18 +1,29 @@
 package io.ttastream.kernels;
 
-/** A tensor whose elements live in a Java float array. */
+/** A tensor whose elements live in a Java {@code float[]}, the storage of {@link CpuBackend}. */
 public final class CpuTensor extends Tensor {
     private final float[] data;
 
-    CpuTensor(float[] data, int... shape) {
+    /** A new zero-filled tensor. */
+    public CpuTensor(int... shape) {
+        super(shape);
+        this.data = new float[size()];
+    }
+
+    private CpuTensor(float[] data, int[] shape) {
         super(shape);
         if (data.length != size()) {
-            throw new IllegalArgumentException("data length " + data.length + " does not match shape size " + size());
+            throw new IllegalArgumentException("wrap: " + data.length + " values for a tensor of " + size());
         }
         this.data = data;
     }
 
-    /** The backing array itself (not a copy): CPU kernels read and write it directly. */
+    /** A tensor backed by {@code data} itself (no copy); its length must equal the shape's size. */
+    public static CpuTensor wrap(float[] data, int... shape) {
+        return new CpuTensor(data, shape);
+    }
+
+    /** The live row-major element array: writes to it change the tensor. */
     public float[] data() {
         return data;
     }

@@ -1,13 +1,21 @@
 package io.ttastream.kernels;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 
-/** Splits index ranges across a fixed pool of threads; runs inline when there is one thread. */
+/**
+ * Runs the independent tasks of one op on a fixed set of threads: the calling thread plus the
+ * workers of a private pool. Tasks are handed out dynamically (a shared counter), so uneven
+ * tasks balance themselves.
+ */
 final class Parallel implements AutoCloseable {
-    /** A body over the index range [start, end). */
+    /** Runs everything on the calling thread. */
+    static final Parallel SERIAL = new Parallel(1);
+
+    /** The body of a range loop: handles indices {@code [start, end)}. */
+    @FunctionalInterface
     interface RangeBody {
         void run(int start, int end);
     }
@@ -16,37 +24,66 @@ final class Parallel implements AutoCloseable {
     private final ForkJoinPool pool;
 
     Parallel(int threads) {
-        this.threads = Math.max(1, threads);
-        this.pool = this.threads > 1 ? new ForkJoinPool(this.threads) : null;
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        }
+        this.threads = threads;
+        // The caller works too, so the pool needs one thread fewer.
+        this.pool = threads == 1 ? null : new ForkJoinPool(threads - 1);
     }
 
     int threads() {
         return threads;
     }
 
-    /** Runs body over [0, n) in chunks of at least {@code grain} indices. */
-    void forRange(int n, int grain, RangeBody body) {
-        int chunks = Math.min(threads * 4, Math.max(1, n / Math.max(1, grain)));
-        if (pool == null || chunks <= 1 || ForkJoinTask.inForkJoinPool()) {
-            body.run(0, n);
+    /** Runs {@code body(i)} for every i in [0, count), each exactly once, and waits for all. */
+    void forEach(int count, IntConsumer body) {
+        int workers = Math.min(threads, count);
+        // A task that itself calls forEach runs its inner loop inline: waiting on the pool from
+        // inside it could run a sibling task on this thread and clobber its per-thread scratch.
+        if (workers <= 1 || ForkJoinTask.getPool() == pool) {
+            for (int i = 0; i < count; i++) {
+                body.accept(i);
+            }
             return;
         }
-        List<ForkJoinTask<?>> tasks = new ArrayList<>(chunks);
-        for (int i = 0; i < chunks; i++) {
-            int start = (int) ((long) n * i / chunks);
-            int end = (int) ((long) n * (i + 1) / chunks);
-            tasks.add(pool.submit(() -> body.run(start, end)));
+        AtomicInteger next = new AtomicInteger();
+        Runnable drain = () -> {
+            for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
+                body.accept(i);
+            }
+        };
+        ForkJoinTask<?>[] helpers = new ForkJoinTask<?>[workers - 1];
+        for (int h = 0; h < helpers.length; h++) {
+            helpers[h] = pool.submit(drain);
         }
-        for (ForkJoinTask<?> task : tasks) {
-            task.join();
+        try {
+            drain.run();
+        } finally {
+            for (ForkJoinTask<?> helper : helpers) {
+                helper.join();
+            }
         }
     }
 
-    /** Runs body(i) for every i in [0, n), spread over the threads. */
-    void forEach(int n, java.util.function.IntConsumer body) {
-        forRange(n, 1, (start, end) -> {
-            for (int i = start; i < end; i++) {
-                body.accept(i);
+    /**
+     * Splits [0, n) into contiguous chunks of at least {@code grain} indices (a few per thread,
+     * for balance) and runs {@code body} on each.
+     */
+    void forRange(int n, int grain, RangeBody body) {
+        int chunks = (int) Math.min(4L * threads, Math.max(1, n / Math.max(1, grain)));
+        if (chunks <= 1) {
+            if (n > 0) {
+                body.run(0, n);
+            }
+            return;
+        }
+        int chunk = (n + chunks - 1) / chunks;
+        forEach(chunks, c -> {
+            int start = c * chunk;
+            int end = Math.min(n, start + chunk);
+            if (start < end) {
+                body.run(start, end);
             }
         });
     }
