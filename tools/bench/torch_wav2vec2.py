@@ -1,99 +1,171 @@
-#!/usr/bin/env python3
-"""PyTorch side of tta-stream's benchmarks: torchaudio's wav2vec2 with random weights, timed the
-same way as the Java side (one warm-up, then the median of R runs). Prints one JSON line.
+#!/usr/bin/python3
+"""PyTorch wav2vec2 CTC timing, printed beside the Java numbers by `tta bench-ops` / `tta bench`.
+
+Builds the architecture with torchaudio's wav2vec2_model and random weights (timing does not depend
+on the values), in eval mode, and times one utterance of random audio:
+
+  forward  one inference forward (torch.inference_mode)
+  suta     the episodic SUTA procedure for one utterance: restore the source values of the trainable
+           tensors (every LayerNorm/GroupNorm, the conv feature extractor, the feature projection) and
+           start a fresh AdamW; then `steps` x (forward, SUTA loss, backward, step); then one no-grad
+           forward and greedy argmax
+
+One warm-up run, then the median of `repeats` runs. Prints one JSON line. Needs torch and
+torchaudio (Debian's /usr/bin/python3 has them):
 
     /usr/bin/python3 tools/bench/torch_wav2vec2.py --config base --seconds 10 --mode forward --threads 2
+
+Debian's torch does its matrix products through whatever libblas.so.3 the system provides. The JSON
+names it ("blas"). With the reference BLAS (package libblas3) PyTorch is about 8x slower than with
+OpenBLAS (package libopenblas0-pthread), so compare against an OpenBLAS run. Without root, unpack
+that package and put its openblas-pthread directory on LD_LIBRARY_PATH.
 """
 import argparse
+import ctypes
 import json
+import os
 import statistics
+import sys
 import time
 
 import torch
 import torchaudio
 
-CONFIGS = {
-    # facebook/wav2vec2-base-960h's architecture
-    "base": dict(conv=512, hidden=768, layers=12, heads=12, ffn=3072, pos_kernel=128, pos_groups=16),
-    # tta-stream's source model (TrainConfig.source())
-    "source": dict(conv=128, hidden=192, layers=6, heads=3, ffn=768, pos_kernel=64, pos_groups=8),
-    "tiny": dict(conv=16, hidden=32, layers=2, heads=4, ffn=64, pos_kernel=16, pos_groups=4),
+REPO_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+sys.path.insert(0, os.path.join(REPO_ROOT, "tools", "golden"))
+from suta_torch import suta_loss, suta_trainable_parameters  # noqa: E402
+
+SAMPLE_RATE = 16000
+SUTA_LR = 2e-5  # the reference headline setting; AdamW, weight decay 0
+TINY_CONFIG = os.path.join(REPO_ROOT, "adaptation", "src", "test", "resources", "golden", "tiny-group", "config.json")
+# facebook/wav2vec2-base(-960h): the fields of its config.json that shape the network.
+BASE_CONFIG = {
+    "feat_extract_norm": "group", "conv_bias": False, "do_stable_layer_norm": False,
+    "conv_dim": [512] * 7, "conv_kernel": [10, 3, 3, 3, 3, 2, 2], "conv_stride": [5, 2, 2, 2, 2, 2, 2],
+    "hidden_size": 768, "num_hidden_layers": 12, "num_attention_heads": 12, "intermediate_size": 3072,
+    "num_conv_pos_embeddings": 128, "num_conv_pos_embedding_groups": 16, "vocab_size": 32,
 }
 
 
-def build(cfg):
+def load_config(name):
+    if name == "base":
+        return BASE_CONFIG
+    with open(TINY_CONFIG if name == "tiny" else name) as f:
+        return json.load(f)
+
+
+def build_model(cfg):
+    """torchaudio wav2vec2 CTC model for an HF Wav2Vec2Config dict, dropout off, eval mode."""
     return torchaudio.models.wav2vec2_model(
-        extractor_mode="group_norm",
-        extractor_conv_layer_config=[(cfg["conv"], 10, 5)] + [(cfg["conv"], 3, 2)] * 4 + [(cfg["conv"], 2, 2)] * 2,
-        extractor_conv_bias=False, encoder_embed_dim=cfg["hidden"], encoder_projection_dropout=0.0,
-        encoder_pos_conv_kernel=cfg["pos_kernel"], encoder_pos_conv_groups=cfg["pos_groups"],
-        encoder_num_layers=cfg["layers"], encoder_num_heads=cfg["heads"], encoder_attention_dropout=0.0,
-        encoder_ff_interm_features=cfg["ffn"], encoder_ff_interm_dropout=0.0, encoder_dropout=0.0,
-        encoder_layer_norm_first=False, encoder_layer_drop=0.0, aux_num_out=32).eval()
+        extractor_mode=f"{cfg['feat_extract_norm']}_norm",
+        extractor_conv_layer_config=list(zip(cfg["conv_dim"], cfg["conv_kernel"], cfg["conv_stride"])),
+        extractor_conv_bias=cfg["conv_bias"],
+        encoder_embed_dim=cfg["hidden_size"], encoder_projection_dropout=0.0,
+        encoder_pos_conv_kernel=cfg["num_conv_pos_embeddings"],
+        encoder_pos_conv_groups=cfg["num_conv_pos_embedding_groups"],
+        encoder_num_layers=cfg["num_hidden_layers"], encoder_num_heads=cfg["num_attention_heads"],
+        encoder_attention_dropout=0.0, encoder_ff_interm_features=cfg["intermediate_size"],
+        encoder_ff_interm_dropout=0.0, encoder_dropout=0.0,
+        encoder_layer_norm_first=cfg["do_stable_layer_norm"], encoder_layer_drop=0.0,
+        aux_num_out=cfg["vocab_size"],
+    ).eval()
 
 
-def suta_loss(logits, temperature=2.5, em_coef=0.3):
-    x = logits / temperature
-    p = torch.softmax(x, -1)
-    entropy = -(p * torch.log_softmax(x, -1)).sum(-1)
-    mask = logits.argmax(-1) != 0
-    em = entropy[mask].mean() if mask.any() else logits.new_zeros(())
-    w = (1 + torch.exp(-entropy)).detach()
-    w = p.shape[0] * w / w.sum()
-    a = p.t() @ (w[:, None] * p)
-    a = a / a.sum(1, keepdim=True)
-    mcc = (a.sum() - torch.trace(a)) / 32
-    return em_coef * em + (1 - em_coef) * mcc
+def forward_once(model, audio):
+    with torch.inference_mode():
+        return model(audio)[0]
+
+
+def make_suta_once(model, steps):
+    """Returns a function running SUTA on one utterance from the source weights, as the reference does."""
+    model.requires_grad_(False)
+    trainable = list(suta_trainable_parameters(model).values())
+    for param in trainable:
+        param.requires_grad_(True)
+    source = [param.detach().clone() for param in trainable]
+
+    def suta_once(audio):
+        with torch.no_grad():
+            for param, value in zip(trainable, source):
+                param.copy_(value)
+        optimizer = torch.optim.AdamW(trainable, lr=SUTA_LR, weight_decay=0.0)
+        for _ in range(steps):
+            loss = suta_loss(model(audio)[0][0])
+            loss.backward()
+            optimizer.step()
+            optimizer.zero_grad()
+        return forward_once(model, audio).argmax(dim=-1)
+
+    return suta_once
+
+
+def loaded_blas():
+    """Real path of the BLAS library this process loaded (read from /proc/self/maps), or "unknown"."""
+    try:
+        with open("/proc/self/maps") as maps:
+            paths = {line.split()[-1] for line in maps if "blas" in line.rsplit("/", 1)[-1]}
+    except OSError:
+        return "unknown"
+    return ",".join(sorted(os.path.realpath(p) for p in paths)) or "unknown"
+
+
+def set_blas_threads(threads):
+    """OpenBLAS keeps its own thread pool, which torch.set_num_threads does not reach in this build."""
+    for path in loaded_blas().split(","):
+        try:
+            ctypes.CDLL(path).openblas_set_num_threads(threads)
+        except (OSError, AttributeError):
+            pass  # not OpenBLAS: nothing to set
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--config", default="base", choices=sorted(CONFIGS))
-    ap.add_argument("--seconds", type=float, default=10.0)
-    ap.add_argument("--mode", default="forward", choices=["forward", "suta"])
-    ap.add_argument("--steps", type=int, default=10)
-    ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--repeats", type=int, default=3)
-    ap.add_argument("--device", default="cpu")
-    args = ap.parse_args()
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--config", default="base", help="base | tiny | path to an HF config.json")
+    parser.add_argument("--seconds", type=float, default=10.0, help="utterance length in seconds")
+    parser.add_argument("--mode", choices=["forward", "suta"], default="forward")
+    parser.add_argument("--steps", type=int, default=10, help="SUTA steps per utterance")
+    parser.add_argument("--threads", type=int, default=1, help="torch.set_num_threads")
+    parser.add_argument("--repeats", type=int, default=3, help="timed runs after one warm-up")
+    parser.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
+    args = parser.parse_args()
+
     torch.set_num_threads(args.threads)
+    set_blas_threads(args.threads)
+    if args.mode == "suta" and args.device == "cpu":
+        # Debian's torch 1.13.1 (oneDNN 2.6.3) returns wrong, run-to-run varying float32 conv1d weight
+        # gradients through oneDNN (checked against float64); the native kernels are right, so time those.
+        torch.backends.mkldnn.enabled = False
     torch.manual_seed(0)
-    model = build(CONFIGS[args.config]).to(args.device)
-    audio = torch.randn(1, int(args.seconds * 16000), device=args.device)
-    trainable = [p for n, p in model.named_parameters() if "layer_norm" in n or n.startswith("feature_extractor.")
-                 or n.startswith("encoder.feature_projection.")]
-    initial = [p.detach().clone() for p in trainable]
+    device = torch.device(args.device)
+    model = build_model(load_config(args.config)).to(device)
+    audio = torch.randn(1, round(args.seconds * SAMPLE_RATE), device=device)
+    if args.mode == "forward":
+        def run():
+            forward_once(model, audio)
+    else:
+        suta_once = make_suta_once(model, args.steps)
 
-    def forward():
-        with torch.inference_mode():
-            return model(audio)[0].argmax(-1)
+        def run():
+            suta_once(audio)
 
-    def suta():
-        with torch.no_grad():
-            for p, p0 in zip(trainable, initial):
-                p.copy_(p0)
-        optimizer = torch.optim.AdamW(trainable, lr=2e-5, weight_decay=0.0)
-        for _ in range(args.steps):
-            optimizer.zero_grad()
-            suta_loss(model(audio)[0][0]).backward()
-            optimizer.step()
-        return forward()
-
-    work = forward if args.mode == "forward" else suta
-    work()
-    times = []
-    for _ in range(args.repeats):
-        if args.device.startswith("cuda"):
+    def timed():
+        if device.type == "cuda":
             torch.cuda.synchronize()
         start = time.perf_counter()
-        work()
-        if args.device.startswith("cuda"):
+        run()
+        if device.type == "cuda":
             torch.cuda.synchronize()
-        times.append(time.perf_counter() - start)
-    median = statistics.median(times)
-    print(json.dumps({"impl": "pytorch", "torch": torch.__version__, "mode": args.mode, "config": args.config,
-                      "seconds_audio": args.seconds, "median_s": median, "rtf": median / args.seconds,
-                      "threads": args.threads, "steps": args.steps if args.mode == "suta" else 0}))
+        return time.perf_counter() - start
+
+    timed()  # warm-up
+    median = statistics.median(timed() for _ in range(args.repeats))
+    print(json.dumps({
+        "impl": "pytorch", "torch": torch.__version__, "mode": args.mode, "config": args.config,
+        "device": args.device, "steps": args.steps if args.mode == "suta" else 0,
+        "seconds_audio": args.seconds, "median_s": round(median, 6), "rtf": round(median / args.seconds, 6),
+        "threads": args.threads, "repeats": args.repeats, "mkldnn": torch.backends.mkldnn.enabled,
+        "blas": loaded_blas(),
+    }))
 
 
 if __name__ == "__main__":

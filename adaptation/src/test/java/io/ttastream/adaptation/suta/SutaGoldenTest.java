@@ -70,8 +70,8 @@ class SutaGoldenTest {
         Map<String, String> meta = Safetensors.metadata(dir);
         Wav2Vec2Model model = new Wav2Vec2Model(BACKEND, HuggingFaceCheckpoints.load(GOLDEN.resolve(name)));
         SutaConfig config = SutaConfig.reference()
-                .withSteps(Integer.parseInt(meta.get("trajectory_steps")))
-                .withLr(Double.parseDouble(meta.get("trajectory_lr")));
+                .withSteps(Integer.parseInt(meta.get("steps")))
+                .withLr(Double.parseDouble(meta.get("lr")));
         SutaAdapter adapter = new SutaAdapter(model, config);
         assertEquals(java.util.Set.of(meta.get("trainable").split(",")), java.util.Set.copyOf(adapter.trainableParameters()),
                 "trained parameter set");

@@ -56,7 +56,7 @@ final class BenchOpsCommand implements Callable<Integer> {
             javaSeconds = medianSeconds(() -> model.logits(audio));
         }
         TorchBench.Result torch = noTorch ? null
-                : TorchBench.run(config, seconds, "forward", 0, threads, repeats);
+                : TorchBench.run(modelConfig, seconds, "forward", 0, threads, repeats);
 
         System.out.println();
         System.out.printf("| implementation | forward median (s) | real-time factor | vs PyTorch |%n");

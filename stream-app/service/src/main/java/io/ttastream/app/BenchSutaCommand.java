@@ -64,7 +64,7 @@ final class BenchSutaCommand implements Callable<Integer> {
                 SutaAdapter adapter = new SutaAdapter(model, SutaConfig.reference().withSteps(steps));
                 javaSeconds = medianSeconds(() -> adapter.adapt(audio));
             }
-            TorchBench.Result torch = noTorch ? null : TorchBench.run(config, seconds, "suta", steps, threads, repeats);
+            TorchBench.Result torch = noTorch ? null : TorchBench.run(modelConfig, seconds, "suta", steps, threads, repeats);
             String ratio = torch != null ? String.format("%.2fx", javaSeconds / torch.medianSeconds()) : "n/a";
             table.append(String.format("| %s | Java CpuBackend | %.3f | %.3f | %s |%n", config, javaSeconds,
                     javaSeconds / seconds, ratio));

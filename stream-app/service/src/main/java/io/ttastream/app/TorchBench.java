@@ -2,6 +2,7 @@ package io.ttastream.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ttastream.asr.Wav2Vec2Config;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -39,15 +40,19 @@ final class TorchBench {
     }
 
     /** The PyTorch timing, or null (with a note on stderr) when PyTorch is unavailable or fails. */
-    static Result run(String config, double seconds, String mode, int steps, int threads, int repeats)
+    static Result run(Wav2Vec2Config config, double seconds, String mode, int steps, int threads, int repeats)
             throws IOException, InterruptedException {
         String reason = unavailableReason();
         if (reason != null) {
             System.err.println("bench: PyTorch side skipped: " + reason);
             return null;
         }
+        // The same architecture on both sides: hand PyTorch the config.json the Java model uses.
+        Path configJson = Files.createTempFile("tta-bench", ".json");
+        configJson.toFile().deleteOnExit();
+        Files.writeString(configJson, config.toJson(), StandardCharsets.UTF_8);
         List<String> command = new ArrayList<>(List.of(PYTHON.toString(), script().toString(),
-                "--config", config, "--seconds", Double.toString(seconds), "--mode", mode,
+                "--config", configJson.toString(), "--seconds", Double.toString(seconds), "--mode", mode,
                 "--threads", Integer.toString(threads), "--repeats", Integer.toString(repeats)));
         if (steps > 0) {
             command.addAll(List.of("--steps", Integer.toString(steps)));
