@@ -240,7 +240,7 @@ public final class WeightStore implements AutoCloseable {
                 if (snapshot.knownGood()) {
                     batch.put(knownGood, key, NO_VALUE);
                 }
-                for (long expired : expiredVersions(existing, good, version)) {
+                for (long expired : expiredVersions(existing, good)) {
                     batch.delete(snapshots, versionKey(scope, expired));
                     batch.delete(versions, versionKey(scope, expired));
                 }
@@ -252,11 +252,14 @@ public final class WeightStore implements AutoCloseable {
         }
     }
 
-    /** Versions retention drops: all but the newest {@code retainLast}, the known-good ones and the head. */
-    private List<Long> expiredVersions(List<Long> ascendingVersions, NavigableSet<Long> good, long head) {
+    /**
+     * Versions retention drops: all but the newest {@code retainLast} and the known-good ones. The
+     * head is safe too: retention runs only in a commit, which moves the head to the newest version.
+     */
+    private List<Long> expiredVersions(List<Long> ascendingVersions, NavigableSet<Long> good) {
         List<Long> expired = new ArrayList<>();
         for (long version : ascendingVersions.subList(0, Math.max(0, ascendingVersions.size() - retainLast))) {
-            if (!good.contains(version) && version != head) {
+            if (!good.contains(version)) {
                 expired.add(version);
             }
         }
@@ -418,10 +421,11 @@ public final class WeightStore implements AutoCloseable {
 
     private void reportCorruption(String scope, long version, OptionalLong served, CorruptSnapshotException cause) {
         corruptionsDetected.incrementAndGet();
-        LOG.log(Level.SEVERE, "state store: CORRUPT snapshot " + scope + " v" + version + " ("
-                + cause.getMessage() + "); " + (served.isPresent()
-                ? "serving known-good v" + served.getAsLong() + " instead"
-                : "no older known-good version left to serve"), cause);
+        LOG.severe("state store: CORRUPT snapshot " + scope + " v" + version + " (" + cause.getMessage()
+                + (cause.getCause() != null ? ": " + cause.getCause().getMessage() : "") + "); "
+                + (served.isPresent()
+                        ? "serving known-good v" + served.getAsLong() + " instead"
+                        : "no older known-good version left to serve"));
         corruptionListener.onCorruptSnapshot(scope, version, served, cause);
     }
 

@@ -1,5 +1,7 @@
 package io.ttastream.state.cli;
 
+import io.ttastream.state.CorruptSnapshotException;
+import io.ttastream.state.ModelMismatchException;
 import io.ttastream.state.Snapshot;
 import io.ttastream.state.SnapshotCodec;
 import io.ttastream.state.VersionInfo;
@@ -63,7 +65,8 @@ public final class StateCommand implements Callable<Integer> {
         Integer withStore(boolean readOnly, StoreAction action) throws Exception {
             try (WeightStore weights = WeightStore.openForOperator(store.directory, readOnly)) {
                 return action.run(weights);
-            } catch (NoSuchElementException | IllegalArgumentException e) {
+            } catch (NoSuchElementException | IllegalArgumentException | CorruptSnapshotException
+                     | ModelMismatchException e) {
                 err().println("error: " + e.getMessage());
                 return 1;
             }
@@ -200,9 +203,9 @@ public final class StateCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            Snapshot snapshot = SnapshotCodec.decode(Files.readAllBytes(file));
-            Snapshot target = scope == null ? snapshot : snapshot.withScope(scope);
             return withStore(false, weights -> {
+                Snapshot snapshot = SnapshotCodec.decode(Files.readAllBytes(file));
+                Snapshot target = scope == null ? snapshot : snapshot.withScope(scope);
                 long version = weights.commit(target);
                 out().println("imported " + file + " as " + target.scope() + " v" + version
                         + (target.knownGood() ? " (known-good)" : ""));
