@@ -99,6 +99,7 @@ public final class WeightStore implements AutoCloseable {
                         String modelId, int retainLast, boolean readOnly) {
         this.db = db;
         this.handles = handles;
+        // handles come in the order of the descriptors in openDatabase; 0 is RocksDB's default family
         this.snapshots = handles.get(1);
         this.versions = handles.get(2);
         this.heads = handles.get(3);

@@ -7,10 +7,8 @@ import static io.ttastream.state.PositionedWeights.assertMatchesPosition;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,12 +39,15 @@ class CrashRecoveryTest {
         int inFlightCommitsThatLanded = 0;
         for (int round = 0; round < ROUNDS; round++) {
             Path childErrors = directory.resolve("child-" + round + ".err");
-            Process child = new ProcessBuilder(command).redirectError(childErrors.toFile()).start();
-            AcknowledgementReader acknowledgements = new AcknowledgementReader(child.getInputStream());
-            acknowledgements.start();
+            Path childOutput = directory.resolve("child-" + round + ".out");
+            // A file, not a pipe: Process.destroyForcibly closes the pipe and drops lines not yet read.
+            Process child = new ProcessBuilder(command)
+                    .redirectOutput(childOutput.toFile())
+                    .redirectError(childErrors.toFile())
+                    .start();
 
             int commitsBeforeKill = 1 + random.nextInt(5);
-            while (acknowledgements.count() < commitsBeforeKill) {
+            while (acknowledgements(childOutput).size() < commitsBeforeKill) {
                 if (!child.isAlive()) {
                     throw new AssertionError("child exited early: " + Files.readString(childErrors));
                 }
@@ -55,18 +56,18 @@ class CrashRecoveryTest {
             Thread.sleep(random.nextInt(25)); // lands in the encoding, the batch write or the WAL fsync of a commit
             child.destroyForcibly(); // SIGKILL on Linux
             child.waitFor();
-            acknowledgements.join();
-            Acknowledged acknowledged = acknowledgements.last();
+            List<Acknowledged> acknowledged = acknowledgements(childOutput);
+            Acknowledged last = acknowledged.get(acknowledged.size() - 1);
 
             try (WeightStore reopened = WeightStore.open(store, MODEL, 3)) {
                 Snapshot latest = reopened.latest(CommitLoop.SCOPE).orElseThrow();
                 assertMatchesPosition(latest);
-                assertTrue(latest.version() == acknowledged.version() || latest.version() == acknowledged.version() + 1,
+                assertTrue(latest.version() == last.version() || latest.version() == last.version() + 1,
                         "round " + round + ": latest v" + latest.version() + " but the child acknowledged v"
-                                + acknowledged.version() + " (acknowledged commits must survive; at most one more was in flight)");
-                if (latest.version() == acknowledged.version()) {
-                    assertEquals(acknowledged.offsetA(), latest.position().get(PARTITION_A));
-                    assertEquals(acknowledged.offsetB(), latest.position().get(PARTITION_B));
+                                + last.version() + " (acknowledged commits must survive; at most one more was in flight)");
+                if (latest.version() == last.version()) {
+                    assertEquals(last.offsetA(), latest.position().get(PARTITION_A));
+                    assertEquals(last.offsetB(), latest.position().get(PARTITION_B));
                 } else {
                     inFlightCommitsThatLanded++;
                 }
@@ -80,39 +81,16 @@ class CrashRecoveryTest {
                 ROUNDS, inFlightCommitsThatLanded);
     }
 
-    /** Collects the child's {@code committed VERSION A B} lines until its output ends. */
-    private static final class AcknowledgementReader extends Thread {
-        private final BufferedReader output;
-        private volatile Acknowledged last;
-        private volatile int count;
-
-        AcknowledgementReader(InputStream childOutput) {
-            this.output = new BufferedReader(new InputStreamReader(childOutput, StandardCharsets.UTF_8));
-            setDaemon(true);
-        }
-
-        @Override
-        public void run() {
-            try {
-                for (String line = output.readLine(); line != null; line = output.readLine()) {
-                    String[] parts = line.split(" ");
-                    if (parts.length == 4 && parts[0].equals("committed")) { // a line cut by the kill is ignored
-                        last = new Acknowledged(Long.parseLong(parts[1]), Long.parseLong(parts[2]), Long.parseLong(parts[3]));
-                        count++;
-                    }
-                }
-            } catch (IOException closedByTheKill) {
-                // the child is gone; what was read so far is what it acknowledged
-            }
-        }
-
-        int count() {
-            return count;
-        }
-
-        Acknowledged last() {
-            return last;
-        }
+    /** The child's {@code committed VERSION A B} lines so far; a last line cut by the kill is ignored. */
+    private static List<Acknowledged> acknowledgements(Path childOutput) throws IOException {
+        String output = Files.readString(childOutput, StandardCharsets.UTF_8);
+        List<Acknowledged> acknowledged = new ArrayList<>();
+        output.substring(0, output.lastIndexOf('\n') + 1).lines()
+                .map(line -> line.split(" "))
+                .filter(parts -> parts.length == 4 && parts[0].equals("committed"))
+                .forEach(parts -> acknowledged.add(new Acknowledged(
+                        Long.parseLong(parts[1]), Long.parseLong(parts[2]), Long.parseLong(parts[3]))));
+        return acknowledged;
     }
 
     /**

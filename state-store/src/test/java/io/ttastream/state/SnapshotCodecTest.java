@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -112,5 +114,25 @@ class SnapshotCodecTest {
 
         var error = assertThrows(CorruptSnapshotException.class, () -> SnapshotCodec.decode(bytes));
         assertTrue(error.getMessage().contains("format version 2"), error.getMessage());
+    }
+
+    @Test
+    void codecWorksWithoutRocksDbOnTheClasspath() throws Exception {
+        // The Flink job reuses the codec next to Flink's own RocksDB fork, so it must not touch org.rocksdb.
+        URL classes = SnapshotCodec.class.getProtectionDomain().getCodeSource().getLocation();
+        try (URLClassLoader withoutRocksDb = new URLClassLoader(new URL[] {classes}, ClassLoader.getPlatformClassLoader())) {
+            assertThrows(ClassNotFoundException.class, () -> withoutRocksDb.loadClass("org.rocksdb.RocksDB"));
+            Class<?> snapshotClass = withoutRocksDb.loadClass(Snapshot.class.getName());
+            Class<?> codecClass = withoutRocksDb.loadClass(SnapshotCodec.class.getName());
+            Object builder = snapshotClass.getMethod("builder", String.class, String.class).invoke(null, "flink-key", "m");
+            builder.getClass().getMethod("tensor", String.class, int[].class, float[].class)
+                    .invoke(builder, "w", new int[] {2}, new float[] {3f, 4f});
+            Object snapshot = builder.getClass().getMethod("build").invoke(builder);
+            byte[] bytes = (byte[]) codecClass.getMethod("encode", snapshotClass).invoke(null, snapshot);
+            Object decoded = codecClass.getMethod("decode", byte[].class).invoke(null, (Object) bytes);
+
+            assertEquals("flink-key", snapshotClass.getMethod("scope").invoke(decoded));
+            assertEquals(2L, snapshotClass.getMethod("parameterCount").invoke(decoded));
+        }
     }
 }

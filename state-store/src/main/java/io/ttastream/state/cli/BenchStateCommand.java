@@ -55,10 +55,10 @@ public final class BenchStateCommand implements Callable<Integer> {
     }
 
     /** (a) estimate for the small source model: one 512x512 projection and 96 vectors of 768. */
-    static final Case SOURCE_MODEL = new Case("source model trainable subset (estimate) + Adam moments",
+    static final Case SOURCE_MODEL = new Case("(a) source model trainable subset (estimate) + Adam moments",
             sizes(new int[] {512 * 512}, 96, 768));
     /** (b) wav2vec2-base: 25 LayerNorms (12 encoder layers x 2, plus the encoder's) x weight and bias of 768. */
-    static final Case WAV2VEC2_BASE_LAYER_NORMS = new Case("wav2vec2-base LayerNorm subset + Adam moments",
+    static final Case WAV2VEC2_BASE_LAYER_NORMS = new Case("(b) wav2vec2-base LayerNorm subset + Adam moments",
             sizes(new int[0], 50, 768));
 
     @Override
