@@ -1,5 +1,7 @@
 package io.ttastream.app;
 
+import io.ttastream.state.cli.BenchStateCommand;
+import io.ttastream.state.cli.StateCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -14,6 +16,8 @@ import picocli.CommandLine.Command;
                 BenchSutaCommand.class,
                 SynthCommand.class,
                 TrainCommand.class,
+                StateCommand.class,
+                BenchStateCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class TtaCli implements Runnable {
