@@ -4,14 +4,12 @@ import io.ttastream.adaptation.model.RandomCheckpoint;
 import io.ttastream.adaptation.model.Wav2Vec2Model;
 import io.ttastream.adaptation.suta.SutaAdapter;
 import io.ttastream.adaptation.suta.SutaConfig;
-import io.ttastream.adaptation.train.TrainConfig;
 import io.ttastream.asr.Wav2Vec2Config;
 import io.ttastream.kernels.CpuBackend;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.util.Arrays;
-import java.util.Random;
 import java.util.concurrent.Callable;
 
 /**
@@ -31,40 +29,26 @@ final class BenchSutaCommand implements Callable<Integer> {
     @Option(names = "--steps", description = "SUTA steps. Default: ${DEFAULT-VALUE}.")
     int steps = 10;
 
-    @Option(names = "--repeats", description = "Timed repeats after one warm-up. Default: ${DEFAULT-VALUE}.")
-    int repeats = 3;
-
-    @Option(names = "--threads", description = "Threads for both implementations (default: all cores).")
-    int threads = Runtime.getRuntime().availableProcessors();
-
-    @Option(names = "--no-torch", description = "Skip the PyTorch side.")
-    boolean noTorch;
+    @Mixin
+    BenchOptions bench;
 
     @Override
     public Integer call() throws Exception {
-        float[] audio = new float[(int) Math.round(seconds * 16000)];
-        Random random = new Random(7);
-        for (int i = 0; i < audio.length; i++) {
-            audio[i] = (float) random.nextGaussian();
-        }
+        float[] audio = BenchOptions.randomAudio(seconds);
         StringBuilder table = new StringBuilder();
         table.append(String.format("| config | implementation | SUTA %d steps, median (s) | real-time factor | vs PyTorch |%n", steps));
         table.append("|---|---|---|---|---|\n");
         for (String config : configs) {
-            Wav2Vec2Config modelConfig = switch (config) {
-                case "base" -> Wav2Vec2Config.base960h();
-                case "source" -> TrainConfig.source().model();
-                case "tiny" -> RandomCheckpoint.tinyConfig();
-                default -> throw new IllegalArgumentException("--config takes tiny, source, base; not " + config);
-            };
-            System.err.printf("bench-suta: %s, %.1f s utterance, %d steps, %d threads%n", config, seconds, steps, threads);
+            Wav2Vec2Config modelConfig = BenchOptions.architecture(config);
+            System.err.printf("bench-suta: %s, %.1f s utterance, %d steps, %d threads%n", config, seconds, steps, bench.threads);
             double javaSeconds;
-            try (CpuBackend backend = new CpuBackend(threads)) {
+            try (CpuBackend backend = new CpuBackend(bench.threads)) {
                 Wav2Vec2Model model = new Wav2Vec2Model(backend, RandomCheckpoint.create(modelConfig, 1234));
                 SutaAdapter adapter = new SutaAdapter(model, SutaConfig.reference().withSteps(steps));
-                javaSeconds = medianSeconds(() -> adapter.adapt(audio));
+                javaSeconds = bench.medianSeconds(() -> adapter.adapt(audio));
             }
-            TorchBench.Result torch = noTorch ? null : TorchBench.run(modelConfig, seconds, "suta", steps, threads, repeats);
+            TorchBench.Result torch = bench.noTorch ? null
+                    : TorchBench.run(modelConfig, seconds, "suta", steps, bench.threads, bench.repeats);
             String ratio = torch != null ? String.format("%.2fx", javaSeconds / torch.medianSeconds()) : "n/a";
             table.append(String.format("| %s | Java CpuBackend | %.3f | %.3f | %s |%n", config, javaSeconds,
                     javaSeconds / seconds, ratio));
@@ -76,18 +60,5 @@ final class BenchSutaCommand implements Callable<Integer> {
         System.out.println();
         System.out.print(table);
         return 0;
-    }
-
-    private double medianSeconds(Runnable work) {
-        work.run();
-        double[] times = new double[repeats];
-        for (int i = 0; i < repeats; i++) {
-            long start = System.nanoTime();
-            work.run();
-            times[i] = (System.nanoTime() - start) / 1e9;
-            System.err.printf("  java run %d/%d: %.3f s%n", i + 1, repeats, times[i]);
-        }
-        Arrays.sort(times);
-        return times[repeats / 2];
     }
 }
