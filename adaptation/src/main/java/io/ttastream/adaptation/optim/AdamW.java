@@ -46,6 +46,20 @@ public final class AdamW implements Optimizer {
         }
     }
 
+    /** An independent copy: same hyper-parameters, moments and step count (DSUTA's fast model starts from the slow one's). */
+    public AdamW copy() {
+        AdamW copy = new AdamW(backend, config);
+        moments.forEach((name, state) -> {
+            Tensor m = backend.allocate(state.m().shape());
+            Tensor v = backend.allocate(state.v().shape());
+            backend.copy(m, state.m());
+            backend.copy(v, state.v());
+            copy.moments.put(name, new Moments(m, v));
+        });
+        copy.step = step;
+        return copy;
+    }
+
     /** Changes the learning rate from the next step on (for schedules). */
     public void setLearningRate(double lr) {
         config = new Config(lr, config.beta1(), config.beta2(), config.eps(), config.weightDecay());

@@ -7,7 +7,10 @@ import java.util.List;
 
 /** Builds a strategy by name. */
 public final class Strategies {
-    public static final List<String> NAMES = List.of("source", "suta");
+    public static final List<String> NAMES = List.of("source", "suta", "csuta", "csuta-reset", "fast-only",
+            "slow-only", "dsuta");
+    /** fix-freq-reset.yaml's period. */
+    private static final int RESET_PERIOD = 50;
 
     private Strategies() {
     }
@@ -16,6 +19,11 @@ public final class Strategies {
         return switch (name) {
             case "source" -> new SourceStrategy(model);
             case "suta" -> new SutaStrategy(model, suta);
+            case "csuta" -> new ContinualStrategy(ContinualStrategy.Plan.csuta(), model, suta);
+            case "csuta-reset" -> new ContinualStrategy(ContinualStrategy.Plan.csutaReset(RESET_PERIOD), model, suta);
+            case "fast-only" -> new ContinualStrategy(ContinualStrategy.Plan.fastOnly(), model, suta);
+            case "slow-only" -> new ContinualStrategy(ContinualStrategy.Plan.slowOnly(), model, suta);
+            case "dsuta" -> new ContinualStrategy(ContinualStrategy.Plan.dsuta(), model, suta);
             default -> throw new IllegalArgumentException("unknown strategy '" + name + "' (known: " + NAMES + ")");
         };
     }

@@ -139,6 +139,17 @@ public final class SutaAdapter {
         return copy;
     }
 
+    /** An independent copy of saved weights (so a reset never aliases the source weights). */
+    public Map<String, Tensor> copyTrainableFrom(Map<String, Tensor> saved) {
+        Map<String, Tensor> copy = new LinkedHashMap<>();
+        saved.forEach((name, t) -> {
+            Tensor c = backend.allocate(t.shape());
+            backend.copy(c, t);
+            copy.put(name, c);
+        });
+        return copy;
+    }
+
     public void restoreTrainable(Map<String, Tensor> copy) {
         copy.forEach((name, t) -> backend.copy(model.parameters().get(name), t));
     }

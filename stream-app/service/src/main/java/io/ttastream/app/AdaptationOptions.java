@@ -20,7 +20,7 @@ final class AdaptationOptions {
     private static final SutaConfig REFERENCE = SutaConfig.reference();
 
     @Option(names = "--strategy", split = ",", paramLabel = "NAME",
-            description = "Strategies, comma-separated, run side by side: source, suta. Default: source.")
+            description = "Strategies, comma-separated, run side by side: source, suta, csuta, csuta-reset, fast-only, slow-only, dsuta. Default: source.")
     List<String> strategies = List.of("source");
 
     @Option(names = "--steps", description = "SUTA optimizer steps per utterance. Default: 10 (reference).")
