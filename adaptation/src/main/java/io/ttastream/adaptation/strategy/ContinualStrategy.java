@@ -7,9 +7,12 @@ import io.ttastream.adaptation.optim.AdamW;
 import io.ttastream.adaptation.optim.Optimizer;
 import io.ttastream.adaptation.suta.SutaAdapter;
 import io.ttastream.adaptation.suta.SutaConfig;
+import io.ttastream.asr.HostTensor;
+import io.ttastream.kernels.Backend;
 import io.ttastream.kernels.Tensor;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -54,9 +57,19 @@ public final class ContinualStrategy implements Strategy {
         }
     }
 
-    /** A reset of the slow weights to the source, with why. */
+    /** A reset of the slow weights (to the source, or to the last known-good weights on collapse), with why. */
     public record Reset(int utterance, String reason, double statistic) {
     }
+
+    /**
+     * The collapse guard: when at least {@code COLLAPSE_FRACTION} of the last {@code COLLAPSE_WINDOW}
+     * transcripts are empty (every frame blank, the classic failure of entropy minimisation run
+     * too long), the slow weights go back to the last known-good ones. Weights become known-good
+     * after a slow update taken while at most {@code GOOD_FRACTION} of the window was empty.
+     */
+    static final int COLLAPSE_WINDOW = 10;
+    static final double COLLAPSE_FRACTION = 0.8;
+    static final double GOOD_FRACTION = 0.2;
 
     private final Plan plan;
     private final Wav2Vec2Model model;
@@ -69,6 +82,8 @@ public final class ContinualStrategy implements Strategy {
     private final List<Reset> resets = new ArrayList<>();
     private int utterances;
     private int slowUpdates;
+    private final java.util.ArrayDeque<Boolean> recentEmpty = new java.util.ArrayDeque<>();
+    private Map<String, Tensor> knownGood;
 
     public ContinualStrategy(Plan plan, Wav2Vec2Model model, SutaConfig config) {
         this.plan = plan;
@@ -97,6 +112,64 @@ public final class ContinualStrategy implements Strategy {
         return utterances;
     }
 
+    /** The strategy's learned state as plain data (see {@link StrategyState}). */
+    public StrategyState exportState() {
+        Map<String, HostTensor> tensors = new LinkedHashMap<>();
+        slow.forEach((name, t) -> tensors.put("slow." + name, new HostTensor(t.shape(), t.toArray())));
+        slowOptimizer.state().forEach((key, t) -> tensors.put("adam." + key, new HostTensor(t.shape(), t.toArray())));
+        for (int i = 0; i < buffer.size(); i++) {
+            tensors.put("buffer." + i, new HostTensor(new int[]{buffer.get(i).length}, buffer.get(i).clone()));
+        }
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("utterances", Integer.toString(utterances));
+        properties.put("slowUpdates", Integer.toString(slowUpdates));
+        properties.put("adam.step", Integer.toString(slowOptimizer.stepCount()));
+        properties.put("buffer.size", Integer.toString(buffer.size()));
+        if (detector != null) {
+            properties.putAll(detector.exportProperties());
+            if (detector.domain() != null) {
+                detector.domain().forEach((name, t) -> tensors.put("domain." + name, new HostTensor(t.shape(), t.toArray())));
+            }
+        }
+        return new StrategyState(plan.name(), tensors, properties);
+    }
+
+    /** Restores a state exported by a strategy of the same plan on the same model. */
+    public void importState(StrategyState state) {
+        if (!state.strategy().equals(plan.name())) {
+            throw new IllegalArgumentException("state of strategy '" + state.strategy() + "' cannot restore '" + plan.name() + "'");
+        }
+        Backend backend = model.backend();
+        slow = new LinkedHashMap<>();
+        Map<String, Tensor> domain = new LinkedHashMap<>();
+        Map<String, float[]> moments = new LinkedHashMap<>();
+        state.tensors().forEach((key, t) -> {
+            if (key.startsWith("slow.")) {
+                slow.put(key.substring(5), backend.fromArray(t.data(), t.shape()));
+            } else if (key.startsWith("domain.")) {
+                domain.put(key.substring(7), backend.fromArray(t.data(), t.shape()));
+            } else if (key.startsWith("adam.")) {
+                moments.put(key.substring(5), t.data());
+            }
+        });
+        if (!slow.keySet().equals(source.keySet())) {
+            throw new IllegalArgumentException("state's slow weights do not match this model's trainable parameters");
+        }
+        slowOptimizer = (AdamW) adapter.newOptimizer();
+        slowOptimizer.restore(moments, model.parameters(), Integer.parseInt(state.properties().get("adam.step")));
+        buffer.clear();
+        int buffered = Integer.parseInt(state.properties().get("buffer.size"));
+        for (int i = 0; i < buffered; i++) {
+            buffer.add(state.tensors().get("buffer." + i).data().clone());
+        }
+        utterances = Integer.parseInt(state.properties().get("utterances"));
+        slowUpdates = Integer.parseInt(state.properties().get("slowUpdates"));
+        if (detector != null) {
+            detector.importProperties(state.properties(), domain.isEmpty() ? null : domain);
+        }
+        adapter.restoreTrainable(slow);
+    }
+
     @Override
     public Outcome process(float[] inputValues) {
         utterances++;
@@ -118,6 +191,7 @@ public final class ContinualStrategy implements Strategy {
         if (plan.resetEvery() > 0 && utterances % plan.resetEvery() == 0) {
             reset("periodic", plan.resetEvery());
         }
+        guardAgainstCollapse(outcome.text().isEmpty());
         return outcome;
     }
 
@@ -134,6 +208,28 @@ public final class ContinualStrategy implements Strategy {
         adapter.restoreTrainable(slow);
         return new Outcome(r.text(), r.before().total(), r.after().total(), r.before().meanEntropyAllFrames(),
                 r.after().meanEntropyAllFrames(), r.nonFinite());
+    }
+
+    private void guardAgainstCollapse(boolean empty) {
+        recentEmpty.addLast(empty);
+        if (recentEmpty.size() > COLLAPSE_WINDOW) {
+            recentEmpty.removeFirst();
+        }
+        double fraction = recentEmpty.stream().filter(e -> e).count() / (double) recentEmpty.size();
+        if (recentEmpty.size() == COLLAPSE_WINDOW && fraction >= COLLAPSE_FRACTION) {
+            Map<String, Tensor> target = knownGood != null ? knownGood : source;
+            resets.add(new Reset(utterances, "collapse", fraction));
+            slow = adapter.copyTrainableFrom(target);
+            slowOptimizer = (AdamW) adapter.newOptimizer();
+            adapter.restoreTrainable(slow);
+            recentEmpty.clear();
+        }
+    }
+
+    /** True when few recent transcripts were empty: the current slow weights are worth keeping. */
+    private boolean healthy() {
+        return recentEmpty.size() >= plan.bufferSize()
+                && recentEmpty.stream().filter(e -> e).count() <= GOOD_FRACTION * recentEmpty.size();
     }
 
     /** One optimizer step on the mean SUTA loss of the buffered utterances; its result is kept. */
@@ -153,6 +249,9 @@ public final class ContinualStrategy implements Strategy {
         slowOptimizer.step(model.parameters(), gradients);
         slow = adapter.copyTrainable();
         slowUpdates++;
+        if (healthy()) {
+            knownGood = slow;
+        }
     }
 
     /** Feeds the detector its statistic s(x) = loss under the domain expert - loss under the source. */

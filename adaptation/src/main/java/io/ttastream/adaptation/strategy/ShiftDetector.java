@@ -98,6 +98,38 @@ final class ShiftDetector {
         return lastStatistic;
     }
 
+    /** The detector's scalars, for {@link StrategyState}; the domain weights travel separately. */
+    Map<String, String> exportProperties() {
+        return Map.of("detector.seen", Integer.toString(seen),
+                "detector.collected", join(collected),
+                "detector.buffer", join(bufferStatistics),
+                "detector.mu", Double.toString(mu),
+                "detector.sigma", Double.toString(sigma),
+                "detector.failures", Integer.toString(failures),
+                "detector.last", Double.toString(lastStatistic));
+    }
+
+    void importProperties(Map<String, String> p, Map<String, Tensor> domainWeights) {
+        seen = Integer.parseInt(p.get("detector.seen"));
+        collected.clear();
+        collected.addAll(split(p.get("detector.collected")));
+        bufferStatistics.clear();
+        bufferStatistics.addAll(split(p.get("detector.buffer")));
+        mu = Double.parseDouble(p.get("detector.mu"));
+        sigma = Double.parseDouble(p.get("detector.sigma"));
+        failures = Integer.parseInt(p.get("detector.failures"));
+        lastStatistic = Double.parseDouble(p.get("detector.last"));
+        domain = domainWeights;
+    }
+
+    private static String join(List<Double> values) {
+        return String.join(",", values.stream().map(d -> Double.toString(d)).toList());
+    }
+
+    private static List<Double> split(String values) {
+        return values.isEmpty() ? List.of() : java.util.Arrays.stream(values.split(",")).map(Double::valueOf).toList();
+    }
+
     void reset() {
         seen = 0;
         domain = null;
