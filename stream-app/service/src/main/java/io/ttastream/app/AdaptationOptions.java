@@ -2,7 +2,6 @@ package io.ttastream.app;
 
 import io.ttastream.adaptation.data.NoiseMixer;
 import io.ttastream.adaptation.model.ParameterGroups;
-import io.ttastream.adaptation.model.Wav2Vec2Model;
 import io.ttastream.adaptation.strategy.Strategies;
 import io.ttastream.adaptation.strategy.Strategy;
 import io.ttastream.adaptation.suta.SutaConfig;
@@ -45,10 +44,11 @@ final class AdaptationOptions {
         return new SutaConfig(steps, lr, REFERENCE.optimizer(), ParameterGroups.parse(trainable), REFERENCE.loss());
     }
 
-    List<Strategy> create(Wav2Vec2Model model) {
+    /** The named strategies, each on its own copy of the model. */
+    List<Strategy> create(Recogniser recogniser) {
         List<Strategy> out = new ArrayList<>();
         for (String name : strategies) {
-            out.add(Strategies.create(name.trim(), model, sutaConfig()));
+            out.add(Strategies.create(name.trim(), recogniser.newModel(), sutaConfig()));
         }
         return out;
     }

@@ -49,7 +49,7 @@ final class DemoCommand implements Callable<Integer> {
         List<Manifest.Entry> entries = Manifest.read(manifestPath).entries();
         entries = entries.subList(0, Math.min(limit, entries.size()));
         try (Recogniser recogniser = new Recogniser(checkpoint(), Runtime.getRuntime().availableProcessors())) {
-            List<Strategy> strategies = adaptation.create(recogniser.model());
+            List<Strategy> strategies = adaptation.create(recogniser);
             List<ErrorRate> errors = new ArrayList<>();
             strategies.forEach(s -> errors.add(new ErrorRate()));
             System.out.printf("tta demo: %d utterances from %s, %s, on %s%n%n", entries.size(), manifestPath,

@@ -8,22 +8,26 @@ import io.ttastream.kernels.CpuBackend;
 import java.io.IOException;
 import java.nio.file.Path;
 
-/** A checkpoint loaded onto a backend, for the commands that transcribe. */
+/** A checkpoint and a backend, for the commands that transcribe. */
 final class Recogniser implements AutoCloseable {
     private final CpuBackend backend;
-    private final Wav2Vec2Model model;
+    private final Checkpoint checkpoint;
 
     Recogniser(Checkpoint checkpoint, int threads) {
         this.backend = new CpuBackend(threads);
-        this.model = new Wav2Vec2Model(backend, checkpoint);
+        this.checkpoint = checkpoint;
     }
 
     static Recogniser load(Path modelDir, int threads) throws IOException {
         return new Recogniser(HuggingFaceCheckpoints.load(modelDir), threads);
     }
 
-    Wav2Vec2Model model() {
-        return model;
+    /**
+     * A fresh model on the backend. Each strategy gets its own: continual strategies keep their
+     * adapted weights in the model between utterances, which must not leak into a neighbour.
+     */
+    Wav2Vec2Model newModel() {
+        return new Wav2Vec2Model(backend, checkpoint);
     }
 
     String device() {
