@@ -85,7 +85,7 @@ public final class Wav2Vec2Model {
 
     /** Logits [T, vocab] for normalised 16 kHz samples, with nothing kept for a backward. */
     public float[] logits(float[] inputValues) {
-        return forward(inputValues).logits().toArray();
+        return run(inputValues, null, false).logits().toArray();
     }
 
     /** The forward pass, keeping every activation a backward may need. */
@@ -99,6 +99,11 @@ public final class Wav2Vec2Model {
      * masked_spec_embed vector, as Hugging Face does in training mode.
      */
     public Activations forward(float[] inputValues, boolean[] maskedFrames) {
+        return run(inputValues, maskedFrames, true);
+    }
+
+    /** The forward pass; without {@code keep}, each encoder layer's activations are dropped as soon as the next layer has run. */
+    private Activations run(float[] inputValues, boolean[] maskedFrames, boolean keep) {
         Tensor audio = backend.fromArray(inputValues, 1, inputValues.length);
         List<ConvFeatureEncoder.LayerActivations> features = featureEncoder.forward(audio);
         Tensor featuresChannelMajor = features.get(features.size() - 1).output();
@@ -123,7 +128,9 @@ public final class Wav2Vec2Model {
         List<EncoderLayer.Activations> layerActivations = new ArrayList<>(layers.size());
         for (EncoderLayer layer : layers) {
             EncoderLayer.Activations a = layer.forward(hidden);
-            layerActivations.add(a);
+            if (keep) {
+                layerActivations.add(a);
+            }
             hidden = a.output();
         }
         Norm.Activations normAfter = null;
