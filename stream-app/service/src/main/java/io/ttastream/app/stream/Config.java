@@ -80,7 +80,8 @@ public record Config(Set<Integer> acceptedSampleRates, int maxFrameBytes, Durati
 
     /** How often the idle check runs: a quarter of the timeout, so an idle utterance waits at most 1.25 timeouts. */
     Duration idleCheckInterval() {
-        return idleTimeout.dividedBy(4).compareTo(Duration.ofMillis(10)) < 0 ? Duration.ofMillis(10) : idleTimeout.dividedBy(4);
+        Duration quarter = idleTimeout.dividedBy(4);
+        return quarter.toMillis() < 10 ? Duration.ofMillis(10) : quarter;
     }
 
     /** The number of samples {@code duration} holds at {@code sampleRate}, rounded down. */
