@@ -1,0 +1,89 @@
+package io.ttastream.app.stream;
+
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * The Kafka Streams transcription service: speech frames in, transcripts and adaptation events out.
+ *
+ * <pre>
+ * audio.frames --validate--+--rejected--> audio.frames.dlq
+ *   (key: stream)          +--accepted--> assemble utterances (per stream)
+ *                                           --re-key by scope--> [repartition] --recognise--+--> asr.transcripts (key: stream)
+ *                                                                                          +--> tta.events      (key: scope)
+ * </pre>
+ *
+ * Utterances move to the task of their adaptation scope, so that one scope's weights are adapted by one task,
+ * in order, even when several streams share the scope.
+ */
+public final class TranscriptionTopology {
+
+    /** The internal topic (prefixed with the application id) that carries utterances keyed by scope. */
+    static final String UTTERANCES_BY_SCOPE = "utterances-by-scope";
+
+    private TranscriptionTopology() {
+    }
+
+    /** Builds the topology; {@code recognizer} transcribes every assembled utterance. */
+    public static Topology build(Config config, Recognizer recognizer) {
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(FrameValidator.SEQUENCE_STORE), Serdes.String(), Serdes.Long()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(UtteranceAssembler.OPEN_STORE), Serdes.String(), OpenUtterance.serde()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(UtteranceAssembler.AUDIO_STORE), Serdes.String(), Serdes.ByteArray()));
+
+        KStream<String, CheckedFrame> checked = builder
+                .stream(Topics.AUDIO_FRAMES, Consumed.with(Serdes.String(), Serdes.ByteArray()))
+                .process(() -> new FrameValidator(config), Named.as("validate-frames"), FrameValidator.SEQUENCE_STORE);
+
+        checked.flatMapValues(TranscriptionTopology::rejected)
+                .mapValues(RejectedFrame::value)
+                .to(Topics.AUDIO_FRAMES_DLQ, Produced.with(Serdes.String(), Serdes.ByteArray()));
+
+        KStream<String, Transcript> transcripts = checked.flatMapValues(TranscriptionTopology::accepted)
+                .process(() -> new UtteranceAssembler(config), Named.as("assemble-utterances"),
+                        UtteranceAssembler.OPEN_STORE, UtteranceAssembler.AUDIO_STORE)
+                .selectKey((stream, utterance) -> utterance.scope())
+                .repartition(Repartitioned.with(Serdes.String(), Utterance.serde()).withName(UTTERANCES_BY_SCOPE))
+                .mapValues(utterance -> Transcript.recognize(recognizer, utterance), Named.as("recognize"));
+
+        transcripts.selectKey((scope, transcript) -> transcript.utterance().stream())
+                .mapValues(Transcript::toJson)
+                .to(Topics.ASR_TRANSCRIPTS, Produced.with(Serdes.String(), Serdes.String()));
+        transcripts.flatMapValues(Transcript::eventsJson)
+                .to(Topics.TTA_EVENTS, Produced.with(Serdes.String(), Serdes.String()));
+        return builder.build();
+    }
+
+    /** The streams configuration: exactly-once (v2), so state, outputs and input offsets commit together. */
+    public static Properties properties(String applicationId, String bootstrapServers, Path stateDir) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        return props;
+    }
+
+    private static List<RejectedFrame> rejected(CheckedFrame checked) {
+        return checked instanceof RejectedFrame rejected ? List.of(rejected) : List.of();
+    }
+
+    private static List<Frame> accepted(CheckedFrame checked) {
+        return checked instanceof Frame frame ? List.of(frame) : List.of();
+    }
+}
