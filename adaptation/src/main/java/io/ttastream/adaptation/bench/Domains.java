@@ -70,7 +70,7 @@ public final class Domains {
         this.dataRoot = dataRoot;
     }
 
-    /** The domain called {@code name}; throws IllegalArgumentException for an unknown name. */
+    /** The domain called {@code name}; throws IllegalArgumentException for an unknown name or a missing file. */
     public Domain resolve(String name) {
         Matcher numbered = NUMBER_SUFFIX.matcher(name);
         if (numbered.matches()) {

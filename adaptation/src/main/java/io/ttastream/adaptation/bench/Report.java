@@ -58,6 +58,7 @@ public final class Report {
                     computeSeconds + other.computeSeconds, audioSeconds + other.audioSeconds);
         }
 
+        /** Corpus WER: word edits over reference words. */
         public double wer() {
             return words.rate();
         }
@@ -78,6 +79,7 @@ public final class Report {
     private final Map<String, Map<String, Totals>> byDomain = new LinkedHashMap<>();
     private final Map<String, Totals> overall = new LinkedHashMap<>();
 
+    /** A report over every strategy's per-utterance results and the events they logged. */
     public Report(List<UtteranceResult> results, List<Event> events) {
         this.results = List.copyOf(results);
         this.events = List.copyOf(events);
@@ -95,18 +97,22 @@ public final class Report {
         }
     }
 
+    /** Strategy names in order of first appearance in the stream. */
     public List<String> strategies() {
         return strategies;
     }
 
+    /** Domain names in order of first appearance in the stream. */
     public List<String> domains() {
         return domains;
     }
 
+    /** The results as given. */
     public List<UtteranceResult> results() {
         return results;
     }
 
+    /** The events as given. */
     public List<Event> events() {
         return events;
     }

@@ -38,13 +38,16 @@ import java.util.SplittableRandom;
  */
 public sealed interface StreamSpec {
 
+    /** The manifests whose utterances are pooled. */
     List<Path> manifests();
 
+    /** The domain names, see {@link Domains}. */
     List<String> domains();
 
     /** The {@code data=} folder, or null to find it from the manifests. */
     Path dataRoot();
 
+    /** The seed every random choice of the stream follows from. */
     long seed();
 
     /** The segments, in stream order; the same spec always gives the same list. */
