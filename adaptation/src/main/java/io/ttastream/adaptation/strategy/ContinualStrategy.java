@@ -173,7 +173,9 @@ public final class ContinualStrategy implements Strategy {
     @Override
     public Outcome process(float[] inputValues) {
         utterances++;
-        Outcome outcome = decode(inputValues);
+        int resetsBefore = resets.size();
+        int slowUpdatesBefore = slowUpdates;
+        Outcome decoded = decode(inputValues);
         if (detector != null) {
             observe(inputValues);
         }
@@ -191,8 +193,16 @@ public final class ContinualStrategy implements Strategy {
         if (plan.resetEvery() > 0 && utterances % plan.resetEvery() == 0) {
             reset("periodic", plan.resetEvery());
         }
-        guardAgainstCollapse(outcome.text().isEmpty());
-        return outcome;
+        guardAgainstCollapse(decoded.text().isEmpty());
+        List<Event> events = new ArrayList<>();
+        if (slowUpdates > slowUpdatesBefore) {
+            events.add(new Event(Event.SLOW_UPDATE, "buffer of " + plan.bufferSize(), slowUpdates));
+        }
+        for (Reset r : resets.subList(resetsBefore, resets.size())) {
+            events.add(new Event(Event.RESET, r.reason(), r.statistic()));
+        }
+        return new Outcome(decoded.text(), decoded.lossBefore(), decoded.lossAfter(), decoded.entropyBefore(),
+                decoded.entropyAfter(), decoded.nonFinite(), events);
     }
 
     /** The transcript: fast steps from the slow (or source) weights, kept only by the csuta plans. */
@@ -207,7 +217,7 @@ public final class ContinualStrategy implements Strategy {
         }
         adapter.restoreTrainable(slow);
         return new Outcome(r.text(), r.before().total(), r.after().total(), r.before().meanEntropyAllFrames(),
-                r.after().meanEntropyAllFrames(), r.nonFinite());
+                r.after().meanEntropyAllFrames(), r.nonFinite(), List.of());
     }
 
     private void guardAgainstCollapse(boolean empty) {

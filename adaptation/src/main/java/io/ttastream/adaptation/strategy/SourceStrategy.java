@@ -27,6 +27,6 @@ public final class SourceStrategy implements Strategy {
         int classes = model.vocabulary().size();
         SutaLoss.Result l = loss.compute(logits, logits.length / classes, classes);
         return new Outcome(decoder.decode(logits), l.total(), l.total(), l.meanEntropyAllFrames(),
-                l.meanEntropyAllFrames(), false);
+                l.meanEntropyAllFrames(), false, java.util.List.of());
     }
 }

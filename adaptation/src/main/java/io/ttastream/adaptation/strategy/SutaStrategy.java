@@ -21,7 +21,7 @@ public final class SutaStrategy implements Strategy {
     public Outcome process(float[] inputValues) {
         SutaAdapter.Result r = adapter.adapt(inputValues);
         return new Outcome(r.text(), r.before().total(), r.after().total(), r.before().meanEntropyAllFrames(),
-                r.after().meanEntropyAllFrames(), r.nonFinite());
+                r.after().meanEntropyAllFrames(), r.nonFinite(), java.util.List.of());
     }
 
     public long nonFiniteCount() {

@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
                 DemoCommand.class,
                 TranscribeCommand.class,
                 WerCommand.class,
+                BenchCommand.class,
                 BenchOpsCommand.class,
                 BenchSutaCommand.class,
                 SynthCommand.class,
