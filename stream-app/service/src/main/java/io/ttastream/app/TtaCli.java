@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
                 BenchSutaCommand.class,
                 SynthCommand.class,
                 TrainCommand.class,
+                ServeCommand.class,
                 StateCommand.class,
                 BenchStateCommand.class,
                 CommandLine.HelpCommand.class,

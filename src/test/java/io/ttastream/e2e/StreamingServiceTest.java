@@ -1,0 +1,147 @@
+package io.ttastream.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ttastream.adaptation.model.Wav2Vec2Model;
+import io.ttastream.adaptation.strategy.Strategies;
+import io.ttastream.adaptation.suta.SutaConfig;
+import io.ttastream.app.stream.Config;
+import io.ttastream.app.stream.FrameHeaders;
+import io.ttastream.app.stream.Recognizer;
+import io.ttastream.app.stream.Topics;
+import io.ttastream.app.stream.TranscriptionTopology;
+import io.ttastream.asr.HuggingFaceCheckpoints;
+import io.ttastream.asr.audio.FeatureExtractor;
+import io.ttastream.asr.audio.Pcm16;
+import io.ttastream.kernels.CpuBackend;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The Kafka Streams service against a real broker: frames in, transcripts out (exactly-once,
+ * read_committed), malformed frames in the dead-letter topic with a reason while the stream goes on.
+ */
+class StreamingServiceTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void framesBecomeTranscriptsAndBadFramesGoToTheDeadLetterTopic() throws Exception {
+        try (LocalKafkaBroker broker = LocalKafkaBroker.start(dir);
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()));
+             CpuBackend backend = new CpuBackend(2)) {
+            List<NewTopic> topics = new ArrayList<>();
+            for (String t : List.of(Topics.AUDIO_FRAMES, Topics.AUDIO_FRAMES_DLQ, Topics.ASR_TRANSCRIPTS, Topics.TTA_EVENTS)) {
+                topics.add(new NewTopic(t, 1, (short) 1));
+            }
+            admin.createTopics(topics).all().get();
+
+            var checkpoint = HuggingFaceCheckpoints.load(Path.of("../adaptation/src/test/resources/golden/tiny-layer"));
+            Wav2Vec2Model model = new Wav2Vec2Model(backend, checkpoint);
+            var source = Strategies.create("source", model, SutaConfig.reference());
+            Recognizer recognizer = u -> {
+                var outcome = source.process(FeatureExtractor.normalize(u.samples()));
+                return new Recognizer.Result(outcome.text(), outcome.entropyBefore(), outcome.entropyAfter(), "source",
+                        List.of());
+            };
+            Properties props = TranscriptionTopology.properties("tta-e2e", broker.bootstrap(), dir.resolve("streams"));
+            props.put("commit.interval.ms", "200");
+            try (KafkaStreams streams = new KafkaStreams(TranscriptionTopology.build(Config.defaults(), recognizer), props)) {
+                streams.start();
+                try (KafkaProducer<String, byte[]> producer = producer(broker.bootstrap())) {
+                    long seq = 0;
+                    for (String utterance : List.of("u1", "u2")) {
+                        for (int f = 0; f < 4; f++) { // 4 frames of 0.2 s
+                            producer.send(frame("s1", seq++, 16000, f == 3, utterance, tone(3200, 300 + 100 * f)));
+                        }
+                    }
+                    producer.send(frame("s2", 0, 8000, true, "bad", tone(1600, 300))); // wrong sample rate
+                    producer.flush();
+                }
+                List<ConsumerRecord<String, byte[]>> transcripts = consume(broker.bootstrap(), Topics.ASR_TRANSCRIPTS, 2);
+                List<ConsumerRecord<String, byte[]>> rejected = consume(broker.bootstrap(), Topics.AUDIO_FRAMES_DLQ, 1);
+                assertEquals(2, transcripts.size());
+                JsonNode first = JSON.readTree(transcripts.get(0).value());
+                JsonNode second = JSON.readTree(transcripts.get(1).value());
+                assertEquals("s1", first.path("stream").asText());
+                assertEquals("u1", first.path("utterance").asText());
+                assertEquals("u2", second.path("utterance").asText());
+                assertEquals(0.8, first.path("audio_seconds").asDouble(), 1e-6);
+                assertTrue(first.has("text") && first.has("entropy_before"), first.toString());
+                assertEquals(1, rejected.size());
+                String reason = new String(rejected.get(0).headers().lastHeader(FrameHeaders.REASON).value(), StandardCharsets.UTF_8);
+                assertEquals("unsupported_sample_rate", reason);
+            }
+        }
+    }
+
+    private static byte[] tone(int samples, double freq) {
+        float[] x = new float[samples];
+        for (int i = 0; i < samples; i++) {
+            x[i] = (float) (0.3 * Math.sin(2 * Math.PI * freq * i / 16000));
+        }
+        return Pcm16.encode(x);
+    }
+
+    private static ProducerRecord<String, byte[]> frame(String stream, long seq, int rate, boolean end, String utterance, byte[] pcm) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.AUDIO_FRAMES, stream, pcm);
+        record.headers().add(FrameHeaders.SEQ, Long.toString(seq).getBytes(StandardCharsets.UTF_8));
+        record.headers().add(FrameHeaders.SAMPLE_RATE, Integer.toString(rate).getBytes(StandardCharsets.UTF_8));
+        record.headers().add(FrameHeaders.CHANNELS, "1".getBytes(StandardCharsets.UTF_8));
+        record.headers().add(FrameHeaders.END_OF_UTTERANCE, Boolean.toString(end).getBytes(StandardCharsets.UTF_8));
+        record.headers().add(FrameHeaders.UTTERANCE_ID, utterance.getBytes(StandardCharsets.UTF_8));
+        return record;
+    }
+
+    private static KafkaProducer<String, byte[]> producer(String bootstrap) {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new StringSerializer(), new ByteArraySerializer());
+    }
+
+    private static List<ConsumerRecord<String, byte[]>> consume(String bootstrap, String topic, int expected) {
+        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, "e2e-" + topic, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.currentTimeMillis() + 90_000;
+            while (out.size() < expected && System.currentTimeMillis() < deadline) {
+                consumer.poll(Duration.ofMillis(500)).forEach(out::add);
+            }
+            // A little longer, to catch duplicates that would break exactly-once.
+            long settle = System.currentTimeMillis() + 2_000;
+            while (System.currentTimeMillis() < settle) {
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,84 @@
+package io.ttastream.app;
+
+import io.ttastream.app.stream.Config;
+import io.ttastream.app.stream.Topics;
+import io.ttastream.app.stream.TranscriptionTopology;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.streams.KafkaStreams;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** The streaming service: frames from Kafka in, transcripts and adaptation events out. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Run the Kafka Streams service: audio.frames -> asr.transcripts + tta.events (+ audio.frames.dlq).")
+final class ServeCommand implements Callable<Integer> {
+
+    @Mixin
+    ModelOptions modelOptions;
+
+    @Mixin
+    AdaptationOptions adaptation;
+
+    @Option(names = "--bootstrap", required = true, paramLabel = "HOST:PORT", description = "Kafka bootstrap servers.")
+    String bootstrap;
+
+    @Option(names = "--application-id", description = "Kafka Streams application id. Default: ${DEFAULT-VALUE}.")
+    String applicationId = "tta-stream";
+
+    @Option(names = "--state-dir", description = "Kafka Streams state directory. Default: ${DEFAULT-VALUE}.")
+    Path stateDir = Path.of("runs", "kafka-streams");
+
+    @Option(names = "--partitions", description = "Partitions for topics this command creates. Default: ${DEFAULT-VALUE}.")
+    int partitions = 1;
+
+    @Override
+    public Integer call() throws Exception {
+        if (adaptation.strategies.size() != 1) {
+            throw new IllegalArgumentException("serve runs one strategy, got " + adaptation.strategies);
+        }
+        createTopics(bootstrap, partitions);
+        Recogniser recogniser = Recogniser.load(modelOptions.modelDirectory(), modelOptions.threads);
+        StrategyRecognizer recognizer = new StrategyRecognizer(adaptation.strategies.get(0), adaptation.sutaConfig(),
+                recogniser::newModel);
+        KafkaStreams streams = new KafkaStreams(TranscriptionTopology.build(Config.defaults(), recognizer),
+                TranscriptionTopology.properties(applicationId, bootstrap, stateDir));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            streams.close();
+            recogniser.close();
+            stopped.countDown();
+        }));
+        streams.start();
+        System.err.printf("tta serve: %s on %s, strategy %s, model %s%n", applicationId, bootstrap,
+                adaptation.strategies.get(0), modelOptions.modelDirectory());
+        stopped.await();
+        return 0;
+    }
+
+    /** Creates the service's topics when they are missing. */
+    static void createTopics(String bootstrap, int partitions) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            Set<String> existing = admin.listTopics().names().get();
+            List<NewTopic> missing = new ArrayList<>();
+            for (String topic : List.of(Topics.AUDIO_FRAMES, Topics.AUDIO_FRAMES_DLQ, Topics.ASR_TRANSCRIPTS, Topics.TTA_EVENTS)) {
+                if (!existing.contains(topic)) {
+                    missing.add(new NewTopic(topic, partitions, (short) 1));
+                }
+            }
+            if (!missing.isEmpty()) {
+                admin.createTopics(missing).all().get();
+            }
+        }
+    }
+}
