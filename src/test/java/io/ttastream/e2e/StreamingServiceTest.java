@@ -3,6 +3,7 @@ package io.ttastream.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ttastream.adaptation.model.Wav2Vec2Model;
+import io.ttastream.app.EmbeddedKafka;
 import io.ttastream.adaptation.strategy.Strategies;
 import io.ttastream.adaptation.suta.SutaConfig;
 import io.ttastream.app.stream.Config;
@@ -54,7 +55,7 @@ class StreamingServiceTest {
 
     @Test
     void framesBecomeTranscriptsAndBadFramesGoToTheDeadLetterTopic() throws Exception {
-        try (LocalKafkaBroker broker = LocalKafkaBroker.start(dir);
+        try (EmbeddedKafka broker = EmbeddedKafka.start(dir);
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()));
              CpuBackend backend = new CpuBackend(2)) {
             List<NewTopic> topics = new ArrayList<>();

@@ -19,8 +19,14 @@ final class AdaptationOptions {
     private static final SutaConfig REFERENCE = SutaConfig.reference();
 
     @Option(names = "--strategy", split = ",", paramLabel = "NAME",
-            description = "Strategies, comma-separated, run side by side: source, suta, csuta, csuta-reset, fast-only, slow-only, dsuta. Default: source.")
-    List<String> strategies = List.of("source");
+            description = "Strategies, comma-separated, run side by side: source, suta, csuta, csuta-reset, fast-only, slow-only, dsuta. "
+                    + "Default: source (demo and serve: suta).")
+    List<String> strategies;
+
+    /** The strategies asked for, or the command's default. */
+    List<String> strategiesOr(List<String> fallback) {
+        return strategies != null ? strategies : fallback;
+    }
 
     @Option(names = "--steps", description = "SUTA optimizer steps per utterance. Default: 10 (reference).")
     int steps = REFERENCE.steps();
@@ -45,9 +51,9 @@ final class AdaptationOptions {
     }
 
     /** The named strategies, each on its own copy of the model. */
-    List<Strategy> create(Recogniser recogniser) {
+    List<Strategy> create(Recogniser recogniser, List<String> names) {
         List<Strategy> out = new ArrayList<>();
-        for (String name : strategies) {
+        for (String name : names) {
             out.add(Strategies.create(name.trim(), recogniser.newModel(), sutaConfig()));
         }
         return out;

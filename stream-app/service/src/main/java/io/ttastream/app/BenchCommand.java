@@ -51,11 +51,10 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<StreamItem> items = StreamBuilder.build(StreamSpec.parse(stream));
-        adaptation.strategies = strategies;
         List<Report.UtteranceResult> results = new ArrayList<>();
         List<Report.Event> events = new ArrayList<>();
         try (Recogniser recogniser = Recogniser.load(modelOptions.modelDirectory(), modelOptions.threads)) {
-            List<Strategy> runs = adaptation.create(recogniser);
+            List<Strategy> runs = adaptation.create(recogniser, strategies);
             System.err.printf("bench: %d utterances, strategies %s, on %s%n", items.size(), strategies, recogniser.device());
             ProgressBar progress = new ProgressBar(items.size());
             for (StreamItem item : items) {

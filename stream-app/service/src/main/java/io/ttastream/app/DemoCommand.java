@@ -1,80 +1,174 @@
 package io.ttastream.app;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ttastream.adaptation.bench.Corruption;
+import io.ttastream.adaptation.bench.Domains;
 import io.ttastream.adaptation.data.Manifest;
 import io.ttastream.adaptation.metrics.ErrorRate;
 import io.ttastream.adaptation.model.RandomCheckpoint;
+import io.ttastream.adaptation.strategy.Strategies;
 import io.ttastream.adaptation.strategy.Strategy;
+import io.ttastream.app.stream.Config;
+import io.ttastream.app.stream.FrameHeaders;
+import io.ttastream.app.stream.Recognizer;
+import io.ttastream.app.stream.Topics;
+import io.ttastream.app.stream.TranscriptionTopology;
 import io.ttastream.asr.Checkpoint;
 import io.ttastream.asr.HuggingFaceCheckpoints;
+import io.ttastream.asr.audio.AudioLoader;
+import io.ttastream.asr.audio.FeatureExtractor;
+import io.ttastream.asr.audio.Pcm16;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The main job on the embedded default: transcribes the demo audio (real read speech from the
- * shared data, with real noise mixed in) with the bundled source model, without adaptation and
- * with SUTA, and prints both WERs. It grows into the streaming demo (embedded broker, metrics)
- * as those parts land.
+ * The main job on the embedded default: starts a real single-node Kafka broker (no Docker), runs the
+ * streaming service on it, streams the demo audio (real read speech, real noise, a domain change half
+ * way) as speech frames, prints each transcript as it comes out of asr.transcripts, and ends with the
+ * WER of the adapted service against source decoding of the same audio.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Transcribe and adapt the demo audio with the bundled model; print source vs SUTA WER.")
+        description = "Run the service on an embedded Kafka broker, stream the demo audio through it, compare adapted vs source WER.")
 final class DemoCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int FRAME_SAMPLES = 1600; // 0.1 s frames
 
     @Option(names = "--model", paramLabel = "DIR", description = "Checkpoint directory (default: models/source).")
     Path model;
 
     @Option(names = "--manifest", paramLabel = "TSV",
-            description = "Demo manifest (default: ../shared/data/speech/ljspeech.tsv).")
+            description = "Demo speech (default: ../shared/data/speech/ljspeech.tsv).")
     Path manifest;
 
-    @Option(names = "--limit", description = "Utterances to transcribe. Default: ${DEFAULT-VALUE}.")
-    int limit = 5;
+    @Option(names = "--limit", description = "Utterances to stream. Default: ${DEFAULT-VALUE}.")
+    int limit = 8;
+
+    @Option(names = "--domains", split = ",", description = "Domains, one block each (names as in tta bench). Default: running_tap,GS.")
+    List<String> domains = List.of("running_tap", "GS");
 
     @Mixin
     AdaptationOptions adaptation;
 
+    private String strategy;
+
     @Override
     public Integer call() throws Exception {
+        strategy = adaptation.strategiesOr(List.of("suta")).get(0);
         Path manifestPath = manifest != null ? manifest : Home.path("..", "shared", "data", "speech", "ljspeech.tsv");
-        if (adaptation.noise == null) {
-            adaptation.noise = Home.path("..", "shared", "data", "noise", "background", "running_tap.wav");
-        }
-        adaptation.strategies = List.of("source", "suta");
         List<Manifest.Entry> entries = Manifest.read(manifestPath).entries();
         entries = entries.subList(0, Math.min(limit, entries.size()));
-        try (Recogniser recogniser = new Recogniser(checkpoint(), Runtime.getRuntime().availableProcessors())) {
-            List<Strategy> strategies = adaptation.create(recogniser);
-            List<ErrorRate> errors = new ArrayList<>();
-            strategies.forEach(s -> errors.add(new ErrorRate()));
-            System.out.printf("tta demo: %d utterances from %s, %s, on %s%n%n", entries.size(), manifestPath,
-                    adaptation.corruption(), recogniser.device());
-            for (Manifest.Entry entry : entries) {
-                float[] input = adaptation.inputValues(entry.audio());
-                System.out.printf("%s (%.1f s)%n  REF:    %s%n", entry.audio().getFileName(), input.length / 16000.0,
-                        entry.reference());
-                for (int s = 0; s < strategies.size(); s++) {
-                    long start = System.nanoTime();
-                    Strategy.Outcome outcome = strategies.get(s).process(input);
-                    double seconds = (System.nanoTime() - start) / 1e9;
-                    ErrorRate.Edits edits = errors.get(s).add(entry.reference(), outcome.text());
-                    System.out.printf("  %-7s %s%n          (WER %.0f%%, entropy %.3f -> %.3f, %.2f s)%n",
-                            strategies.get(s).name() + ":", outcome.text(), 100 * edits.rate(), outcome.entropyBefore(),
-                            outcome.entropyAfter(), seconds);
-                }
-            }
-            System.out.println();
-            for (int s = 0; s < strategies.size(); s++) {
-                System.out.printf("%-7s WER %.1f%%  CER %.1f%%%n", strategies.get(s).name(), 100 * errors.get(s).wer(),
-                        100 * errors.get(s).cer());
+        Domains corruptions = new Domains(Home.path("..", "shared", "data"));
+        Path work = Files.createTempDirectory("tta-demo");
+        System.out.println("tta demo: starting an embedded Kafka broker (KRaft, no Docker) ...");
+        try (EmbeddedKafka broker = EmbeddedKafka.start(work);
+             Recogniser recogniser = new Recogniser(checkpoint(), Runtime.getRuntime().availableProcessors())) {
+            ServeCommand.createTopics(broker.bootstrap(), 1);
+            StrategyRecognizer adapted = new StrategyRecognizer(strategy, adaptation.sutaConfig(), recogniser::newModel);
+            Strategy source = Strategies.create("source", recogniser.newModel(), adaptation.sutaConfig());
+            Map<String, String> sourceText = new ConcurrentHashMap<>();
+            Recognizer recognizer = utterance -> {
+                float[] input = FeatureExtractor.normalize(utterance.samples());
+                sourceText.put(utterance.id(), source.process(input).text()); // the baseline, for the comparison only
+                return adapted.recognize(utterance);
+            };
+            Properties props = TranscriptionTopology.properties("tta-demo", broker.bootstrap(), work.resolve("streams"));
+            props.put("commit.interval.ms", "200");
+            try (KafkaStreams streams = new KafkaStreams(TranscriptionTopology.build(Config.defaults(), recognizer), props)) {
+                streams.start();
+                System.out.printf("broker %s, service strategy '%s', %d utterances from %s%n%n", broker.bootstrap(),
+                        strategy, entries.size(), manifestPath);
+                String[] domainOf = produce(broker.bootstrap(), entries, corruptions);
+                report(broker.bootstrap(), entries, domainOf, sourceText);
             }
         }
         return 0;
+    }
+
+    /** Streams every utterance as 0.1 s PCM16 frames; returns each utterance's domain. */
+    private String[] produce(String bootstrap, List<Manifest.Entry> entries, Domains corruptions) throws Exception {
+        String[] domainOf = new String[entries.size()];
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap, ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new StringSerializer(), new ByteArraySerializer())) {
+            long seq = 0;
+            int perDomain = (entries.size() + domains.size() - 1) / domains.size();
+            for (int u = 0; u < entries.size(); u++) {
+                domainOf[u] = domains.get(Math.min(u / perDomain, domains.size() - 1));
+                Corruption corruption = corruptions.resolve(domainOf[u]).variant(u);
+                float[] audio = corruption.apply(AudioLoader.load16k(entries.get(u).audio()), u);
+                for (int start = 0; start < audio.length; start += FRAME_SAMPLES) {
+                    float[] frame = Arrays.copyOfRange(audio, start, Math.min(audio.length, start + FRAME_SAMPLES));
+                    ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.AUDIO_FRAMES, "demo", Pcm16.encode(frame));
+                    header(record, FrameHeaders.SEQ, Long.toString(seq++));
+                    header(record, FrameHeaders.SAMPLE_RATE, "16000");
+                    header(record, FrameHeaders.CHANNELS, "1");
+                    header(record, FrameHeaders.END_OF_UTTERANCE, Boolean.toString(start + FRAME_SAMPLES >= audio.length));
+                    header(record, FrameHeaders.UTTERANCE_ID, String.format("u%02d", u));
+                    producer.send(record);
+                }
+            }
+            producer.flush();
+        }
+        return domainOf;
+    }
+
+    private static void header(ProducerRecord<String, byte[]> record, String name, String value) {
+        record.headers().add(name, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Prints transcripts as they arrive, then adapted vs source WER. */
+    private void report(String bootstrap, List<Manifest.Entry> entries, String[] domainOf, Map<String, String> sourceText) {
+        ErrorRate adaptedErrors = new ErrorRate();
+        ErrorRate sourceErrors = new ErrorRate();
+        int received = 0;
+        long deadline = System.currentTimeMillis() + 120_000L + 20_000L * entries.size();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap, ConsumerConfig.GROUP_ID_CONFIG, "tta-demo-reader", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest", ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of(Topics.ASR_TRANSCRIPTS));
+            while (received < entries.size() && System.currentTimeMillis() < deadline) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
+                    JsonNode t = JSON.readTree(record.value());
+                    int u = Integer.parseInt(t.path("utterance").asText().substring(1));
+                    String reference = entries.get(u).reference();
+                    String adaptedText = t.path("text").asText();
+                    String sourceHypothesis = sourceText.getOrDefault(t.path("utterance").asText(), "");
+                    adaptedErrors.add(reference, adaptedText);
+                    sourceErrors.add(reference, sourceHypothesis);
+                    System.out.printf("[%s %s, %.1f s audio, %d ms]%n  REF:     %s%n  source:  %s%n  %-8s %s%n",
+                            t.path("utterance").asText(), domainOf[u], t.path("audio_seconds").asDouble(),
+                            t.path("processing_ms").asLong(), reference, sourceHypothesis, strategy + ":", adaptedText);
+                    received++;
+                }
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("reading asr.transcripts failed: " + e.getMessage(), e);
+        }
+        System.out.printf("%n%d of %d transcripts received%nsource    WER %.1f%%  CER %.1f%%%n%-9s WER %.1f%%  CER %.1f%%%n",
+                received, entries.size(), 100 * sourceErrors.wer(), 100 * sourceErrors.cer(), strategy,
+                100 * adaptedErrors.wer(), 100 * adaptedErrors.cer());
     }
 
     private Checkpoint checkpoint() throws Exception {

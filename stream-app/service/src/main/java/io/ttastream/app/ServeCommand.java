@@ -44,12 +44,13 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (adaptation.strategies.size() != 1) {
-            throw new IllegalArgumentException("serve runs one strategy, got " + adaptation.strategies);
+        List<String> names = adaptation.strategiesOr(List.of("suta"));
+        if (names.size() != 1) {
+            throw new IllegalArgumentException("serve runs one strategy, got " + names);
         }
         createTopics(bootstrap, partitions);
         Recogniser recogniser = Recogniser.load(modelOptions.modelDirectory(), modelOptions.threads);
-        StrategyRecognizer recognizer = new StrategyRecognizer(adaptation.strategies.get(0), adaptation.sutaConfig(),
+        StrategyRecognizer recognizer = new StrategyRecognizer(names.get(0), adaptation.sutaConfig(),
                 recogniser::newModel);
         KafkaStreams streams = new KafkaStreams(TranscriptionTopology.build(Config.defaults(), recognizer),
                 TranscriptionTopology.properties(applicationId, bootstrap, stateDir));
@@ -61,7 +62,7 @@ final class ServeCommand implements Callable<Integer> {
         }));
         streams.start();
         System.err.printf("tta serve: %s on %s, strategy %s, model %s%n", applicationId, bootstrap,
-                adaptation.strategies.get(0), modelOptions.modelDirectory());
+                names.get(0), modelOptions.modelDirectory());
         stopped.await();
         return 0;
     }

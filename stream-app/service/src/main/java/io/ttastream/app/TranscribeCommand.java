@@ -27,7 +27,7 @@ final class TranscribeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         int failures = 0;
         try (Recogniser recogniser = Recogniser.load(modelOptions.modelDirectory(), modelOptions.threads)) {
-            List<Strategy> strategies = adaptation.create(recogniser);
+            List<Strategy> strategies = adaptation.create(recogniser, adaptation.strategiesOr(List.of("source")));
             for (Path file : files) {
                 try {
                     float[] input = adaptation.inputValues(file);

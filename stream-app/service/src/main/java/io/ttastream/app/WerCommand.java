@@ -33,7 +33,7 @@ final class WerCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<Manifest.Entry> entries = Manifest.read(manifest).entries();
         try (Recogniser recogniser = Recogniser.load(modelOptions.modelDirectory(), modelOptions.threads)) {
-            List<Strategy> strategies = adaptation.create(recogniser);
+            List<Strategy> strategies = adaptation.create(recogniser, adaptation.strategiesOr(List.of("source")));
             List<ErrorRate> errors = new ArrayList<>();
             strategies.forEach(s -> errors.add(new ErrorRate()));
             double[] seconds = new double[strategies.size()];

@@ -1,4 +1,4 @@
-package io.ttastream.e2e;
+package io.ttastream.app;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -14,23 +14,23 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real single-node KRaft Kafka broker in a child JVM, started from the Maven artifacts on the
- * test classpath (no Docker): the recipe of ../shared/INFRA-NOTES.md. Uses KAFKA_BOOTSTRAP_SERVERS
- * instead when that is set, so the same tests run against any broker.
+ * A real single-node KRaft Kafka broker in a child JVM, started from the Kafka jars on this JVM's
+ * class path (the tta jar carries them; no Docker): the recipe of ../shared/INFRA-NOTES.md. Uses
+ * KAFKA_BOOTSTRAP_SERVERS instead when that is set, so the demo and the tests run against any broker.
  */
-final class LocalKafkaBroker implements AutoCloseable {
+public final class EmbeddedKafka implements AutoCloseable {
     private final Process process;
     private final String bootstrap;
 
-    private LocalKafkaBroker(Process process, String bootstrap) {
+    private EmbeddedKafka(Process process, String bootstrap) {
         this.process = process;
         this.bootstrap = bootstrap;
     }
 
-    static LocalKafkaBroker start(Path dir) throws Exception {
+    public static EmbeddedKafka start(Path dir) throws Exception {
         String external = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
         if (external != null && !external.isBlank()) {
-            return new LocalKafkaBroker(null, external);
+            return new EmbeddedKafka(null, external);
         }
         int port = freePort();
         int controllerPort = freePort();
@@ -59,7 +59,7 @@ final class LocalKafkaBroker implements AutoCloseable {
                 dir.resolve("format.log")).waitFor(60, TimeUnit.SECONDS);
         Process broker = run(List.of("kafka.Kafka", config.toString()), log);
         String bootstrap = "127.0.0.1:" + port;
-        LocalKafkaBroker result = new LocalKafkaBroker(broker, bootstrap);
+        EmbeddedKafka result = new EmbeddedKafka(broker, bootstrap);
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             while (true) {
@@ -78,7 +78,7 @@ final class LocalKafkaBroker implements AutoCloseable {
         }
     }
 
-    String bootstrap() {
+    public String bootstrap() {
         return bootstrap;
     }
 
