@@ -140,6 +140,32 @@ public final class WeightStore implements AutoCloseable {
         return openDatabase(directory, null, DEFAULT_RETAIN_LAST, readOnly);
     }
 
+    /**
+     * A read-only view of a store another process may be writing. RocksDB's plain read-only open
+     * can race the writer's compactions (the MANIFEST it read names a file just deleted); that
+     * error is transient, so the open is retried a few times before it is reported.
+     */
+    private static RocksDB openReadOnly(DBOptions dbOptions, Path directory, List<ColumnFamilyDescriptor> families,
+                                        List<ColumnFamilyHandle> handles) throws RocksDBException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return RocksDB.openReadOnly(dbOptions, directory.toString(), families, handles);
+            } catch (RocksDBException e) {
+                handles.forEach(ColumnFamilyHandle::close);
+                handles.clear();
+                if (attempt == 5) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(50L * attempt);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
     private static WeightStore openDatabase(Path directory, String modelId, int retainLast, boolean readOnly) {
         if (retainLast < 1) {
             throw new IllegalArgumentException("retainLast must be at least 1, was " + retainLast);
@@ -164,7 +190,7 @@ public final class WeightStore implements AutoCloseable {
         try {
             RocksDB db;
             if (readOnly) {
-                db = RocksDB.openReadOnly(dbOptions, directory.toString(), families, handles);
+                db = openReadOnly(dbOptions, directory, families, handles);
             } else {
                 Files.createDirectories(directory);
                 db = RocksDB.open(dbOptions, directory.toString(), families, handles);
