@@ -86,9 +86,18 @@ class StreamingServiceTest {
                     producer.send(frame("s2", 0, 8000, true, "bad", tone(1600, 300))); // wrong sample rate
                     producer.flush();
                 }
-                List<ConsumerRecord<String, byte[]>> transcripts = consume(broker.bootstrap(), Topics.ASR_TRANSCRIPTS, 2);
+                // A user's way in: tta produce streams a WAV file (44.1 kHz here, resampled) as frames.
+                Path wav = dir.resolve("hello.wav");
+                float[] samples = new float[44100 / 2];
+                for (int i = 0; i < samples.length; i++) {
+                    samples[i] = (float) (0.3 * Math.sin(2 * Math.PI * 440 * i / 44100.0));
+                }
+                java.nio.file.Files.write(wav, io.ttastream.asr.audio.WavDecoder.encodePcm16(samples, 44100));
+                assertEquals(0, io.ttastream.app.TtaCli.commandLine().execute("produce", "--bootstrap", broker.bootstrap(),
+                        "--stream", "s3", wav.toString()));
+                List<ConsumerRecord<String, byte[]>> transcripts = consume(broker.bootstrap(), Topics.ASR_TRANSCRIPTS, 3);
                 List<ConsumerRecord<String, byte[]>> rejected = consume(broker.bootstrap(), Topics.AUDIO_FRAMES_DLQ, 1);
-                assertEquals(2, transcripts.size());
+                assertEquals(3, transcripts.size(), "each utterance exactly once");
                 JsonNode first = JSON.readTree(transcripts.get(0).value());
                 JsonNode second = JSON.readTree(transcripts.get(1).value());
                 assertEquals("s1", first.path("stream").asText());
@@ -96,6 +105,10 @@ class StreamingServiceTest {
                 assertEquals("u2", second.path("utterance").asText());
                 assertEquals(0.8, first.path("audio_seconds").asDouble(), 1e-6);
                 assertTrue(first.has("text") && first.has("entropy_before"), first.toString());
+                JsonNode produced = JSON.readTree(transcripts.get(2).value());
+                assertEquals("s3", produced.path("stream").asText());
+                assertEquals("hello", produced.path("utterance").asText());
+                assertEquals(0.5, produced.path("audio_seconds").asDouble(), 1e-3);
                 assertEquals(1, rejected.size());
                 String reason = new String(rejected.get(0).headers().lastHeader(FrameHeaders.REASON).value(), StandardCharsets.UTF_8);
                 assertEquals("unsupported_sample_rate", reason);

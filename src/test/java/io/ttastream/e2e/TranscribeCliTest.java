@@ -76,7 +76,7 @@ class TranscribeCliTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String command : new String[]{"demo", "transcribe", "wer", "synth", "train", "bench-ops", "bench-suta", "state", "bench-state"}) {
+        for (String command : new String[]{"demo", "transcribe", "wer", "synth", "train", "bench", "bench-ops", "bench-suta", "serve", "produce", "state", "bench-state"}) {
             String help = run(command, "--help");
             assertTrue(help.contains("Usage: tta " + command), help);
         }

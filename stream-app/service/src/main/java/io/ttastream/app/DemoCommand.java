@@ -10,7 +10,6 @@ import io.ttastream.adaptation.model.RandomCheckpoint;
 import io.ttastream.adaptation.strategy.Strategies;
 import io.ttastream.adaptation.strategy.Strategy;
 import io.ttastream.app.stream.Config;
-import io.ttastream.app.stream.FrameHeaders;
 import io.ttastream.app.stream.Recognizer;
 import io.ttastream.app.stream.Topics;
 import io.ttastream.app.stream.TranscriptionTopology;
@@ -18,26 +17,18 @@ import io.ttastream.asr.Checkpoint;
 import io.ttastream.asr.HuggingFaceCheckpoints;
 import io.ttastream.asr.audio.AudioLoader;
 import io.ttastream.asr.audio.FeatureExtractor;
-import io.ttastream.asr.audio.Pcm16;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -54,7 +45,6 @@ import java.util.concurrent.ConcurrentHashMap;
         description = "Run the service on an embedded Kafka broker, stream the demo audio through it, compare adapted vs source WER.")
 final class DemoCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int FRAME_SAMPLES = 1600; // 0.1 s frames
 
     @Option(names = "--model", paramLabel = "DIR", description = "Checkpoint directory (default: models/source).")
     Path model;
@@ -110,32 +100,15 @@ final class DemoCommand implements Callable<Integer> {
     /** Streams every utterance as 0.1 s PCM16 frames; returns each utterance's domain. */
     private String[] produce(String bootstrap, List<Manifest.Entry> entries, Domains corruptions) throws Exception {
         String[] domainOf = new String[entries.size()];
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrap, ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new StringSerializer(), new ByteArraySerializer())) {
-            long seq = 0;
-            int perDomain = (entries.size() + domains.size() - 1) / domains.size();
+        int perDomain = (entries.size() + domains.size() - 1) / domains.size();
+        try (FrameProducer producer = new FrameProducer(bootstrap, "demo", null, 0.1)) {
             for (int u = 0; u < entries.size(); u++) {
                 domainOf[u] = domains.get(Math.min(u / perDomain, domains.size() - 1));
                 Corruption corruption = corruptions.resolve(domainOf[u]).variant(u);
-                float[] audio = corruption.apply(AudioLoader.load16k(entries.get(u).audio()), u);
-                for (int start = 0; start < audio.length; start += FRAME_SAMPLES) {
-                    float[] frame = Arrays.copyOfRange(audio, start, Math.min(audio.length, start + FRAME_SAMPLES));
-                    ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.AUDIO_FRAMES, "demo", Pcm16.encode(frame));
-                    header(record, FrameHeaders.SEQ, Long.toString(seq++));
-                    header(record, FrameHeaders.SAMPLE_RATE, "16000");
-                    header(record, FrameHeaders.CHANNELS, "1");
-                    header(record, FrameHeaders.END_OF_UTTERANCE, Boolean.toString(start + FRAME_SAMPLES >= audio.length));
-                    header(record, FrameHeaders.UTTERANCE_ID, String.format("u%02d", u));
-                    producer.send(record);
-                }
+                producer.send(String.format("u%02d", u), corruption.apply(AudioLoader.load16k(entries.get(u).audio()), u), false);
             }
-            producer.flush();
         }
         return domainOf;
-    }
-
-    private static void header(ProducerRecord<String, byte[]> record, String name, String value) {
-        record.headers().add(name, value.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Prints transcripts as they arrive, then adapted vs source WER. */

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
                 SynthCommand.class,
                 TrainCommand.class,
                 ServeCommand.class,
+                ProduceCommand.class,
                 StateCommand.class,
                 BenchStateCommand.class,
                 CommandLine.HelpCommand.class,
