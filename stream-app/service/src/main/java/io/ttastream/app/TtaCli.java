@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
                 TrainCommand.class,
                 ServeCommand.class,
                 ProduceCommand.class,
+                LoadtestCommand.class,
                 StateCommand.class,
                 BenchStateCommand.class,
                 CommandLine.HelpCommand.class,

@@ -76,6 +76,10 @@ public final class TranscriptionTopology {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        // Live audio: an utterance crosses two sub-topologies (frames -> utterances by scope -> transcripts);
+        // a short commit interval and fetch wait keep each hop well under the 500 ms consumer default.
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        props.put(StreamsConfig.consumerPrefix("fetch.max.wait.ms"), 20);
         return props;
     }
 
