@@ -18,12 +18,12 @@ import java.net.InetSocketAddress;
  *
  * <p>Names follow the Prometheus conventions: a {@code tta_} prefix, base units in the name ({@code _seconds},
  * {@code _nats}, {@code _ratio}), {@code _total} on counters. Labels: {@code stream} and {@code scope} come from the
- * data and are bounded by {@link BoundedLabel} (the first {@code maxLabelValues} distinct values, then
+ * data and are bounded (the first {@code maxLabelValues} distinct values keep their own series, later ones share
  * {@code _overflow}); {@code reason} is an enum; {@code strategy} is a strategy name from code; {@code stage} is
  * {@code before} or {@code after} adaptation.
  *
- * <p>One instance per process, each with its own registry (so tests can run several); the JVM's own metrics
- * (memory, GC, threads) are registered on it too. Every method is thread-safe.
+ * <p>The service creates one. Each instance has its own registry, so tests can run several side by side; the JVM's
+ * own metrics (memory, GC, threads) are registered on it too. Every method is thread-safe.
  */
 public final class TtaMetrics implements AutoCloseable {
 
