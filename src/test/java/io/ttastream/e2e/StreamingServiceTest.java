@@ -74,7 +74,9 @@ class StreamingServiceTest {
             };
             Properties props = TranscriptionTopology.properties("tta-e2e", broker.bootstrap(), dir.resolve("streams"));
             props.put("commit.interval.ms", "200");
-            try (KafkaStreams streams = new KafkaStreams(TranscriptionTopology.build(Config.defaults(), recognizer), props)) {
+            try (io.ttastream.app.metrics.TtaMetrics metrics = new io.ttastream.app.metrics.TtaMetrics();
+                 KafkaStreams streams = new KafkaStreams(TranscriptionTopology.build(Config.defaults(), recognizer, metrics), props)) {
+                int metricsPort = metrics.start(0);
                 streams.start();
                 try (KafkaProducer<String, byte[]> producer = producer(broker.bootstrap())) {
                     long seq = 0;
@@ -112,6 +114,14 @@ class StreamingServiceTest {
                 assertEquals(1, rejected.size());
                 String reason = new String(rejected.get(0).headers().lastHeader(FrameHeaders.REASON).value(), StandardCharsets.UTF_8);
                 assertEquals("unsupported_sample_rate", reason);
+
+                // Prometheus sees the same story.
+                String scrape = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                                java.net.URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                assertTrue(scrape.contains("tta_frames_rejected_total{reason=\"unsupported_sample_rate\",} 1.0"), scrape);
+                assertTrue(scrape.contains("tta_utterances_total{scope=\"s1\",} 2.0"), scrape);
+                assertTrue(scrape.contains("tta_frames_accepted_total{stream=\"s1\",} 8.0"), scrape);
             }
         }
     }

@@ -9,6 +9,7 @@ import io.ttastream.adaptation.metrics.ErrorRate;
 import io.ttastream.adaptation.model.RandomCheckpoint;
 import io.ttastream.adaptation.strategy.Strategies;
 import io.ttastream.adaptation.strategy.Strategy;
+import io.ttastream.app.metrics.TtaMetrics;
 import io.ttastream.app.stream.Config;
 import io.ttastream.app.stream.Recognizer;
 import io.ttastream.app.stream.Topics;
@@ -86,10 +87,12 @@ final class DemoCommand implements Callable<Integer> {
             };
             Properties props = TranscriptionTopology.properties("tta-demo", broker.bootstrap(), work.resolve("streams"));
             props.put("commit.interval.ms", "200");
-            try (KafkaStreams streams = new KafkaStreams(TranscriptionTopology.build(Config.defaults(), recognizer), props)) {
+            try (TtaMetrics metrics = new TtaMetrics();
+                 KafkaStreams streams = new KafkaStreams(TranscriptionTopology.build(Config.defaults(), recognizer, metrics), props)) {
+                int port = metrics.start(0);
                 streams.start();
-                System.out.printf("broker %s, service strategy '%s', %d utterances from %s%n%n", broker.bootstrap(),
-                        strategy, entries.size(), manifestPath);
+                System.out.printf("broker %s, service strategy '%s', %d utterances from %s%nmetrics: http://localhost:%d/metrics%n%n",
+                        broker.bootstrap(), strategy, entries.size(), manifestPath, port);
                 String[] domainOf = produce(broker.bootstrap(), entries, corruptions);
                 report(broker.bootstrap(), entries, domainOf, sourceText);
             }

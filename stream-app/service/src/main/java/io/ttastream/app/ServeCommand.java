@@ -1,5 +1,6 @@
 package io.ttastream.app;
 
+import io.ttastream.app.metrics.TtaMetrics;
 import io.ttastream.app.stream.Config;
 import io.ttastream.app.stream.Topics;
 import io.ttastream.app.stream.TranscriptionTopology;
@@ -39,6 +40,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--state-dir", description = "Kafka Streams state directory. Default: ${DEFAULT-VALUE}.")
     Path stateDir = Path.of("runs", "kafka-streams");
 
+    @Option(names = "--metrics-port", description = "Prometheus /metrics port (0: any free port). Default: ${DEFAULT-VALUE}.")
+    int metricsPort = 9404;
+
     @Option(names = "--partitions", description = "Partitions for topics this command creates. Default: ${DEFAULT-VALUE}.")
     int partitions = 1;
 
@@ -52,17 +56,20 @@ final class ServeCommand implements Callable<Integer> {
         Recogniser recogniser = Recogniser.load(modelOptions.modelDirectory(), modelOptions.threads);
         StrategyRecognizer recognizer = new StrategyRecognizer(names.get(0), adaptation.sutaConfig(),
                 recogniser::newModel);
-        KafkaStreams streams = new KafkaStreams(TranscriptionTopology.build(Config.defaults(), recognizer),
+        TtaMetrics metrics = new TtaMetrics();
+        int port = metrics.start(metricsPort);
+        KafkaStreams streams = new KafkaStreams(TranscriptionTopology.build(Config.defaults(), recognizer, metrics),
                 TranscriptionTopology.properties(applicationId, bootstrap, stateDir));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             streams.close();
             recogniser.close();
+            metrics.close();
             stopped.countDown();
         }));
         streams.start();
-        System.err.printf("tta serve: %s on %s, strategy %s, model %s%n", applicationId, bootstrap,
-                names.get(0), modelOptions.modelDirectory());
+        System.err.printf("tta serve: %s on %s, strategy %s, model %s, metrics http://localhost:%d/metrics%n",
+                applicationId, bootstrap, names.get(0), modelOptions.modelDirectory(), port);
         stopped.await();
         return 0;
     }

@@ -1,5 +1,7 @@
 package io.ttastream.app.stream;
 
+import io.ttastream.app.metrics.ResetReason;
+import io.ttastream.app.metrics.TtaMetrics;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
@@ -36,8 +38,16 @@ public final class TranscriptionTopology {
     private TranscriptionTopology() {
     }
 
-    /** Builds the topology; {@code recognizer} transcribes every assembled utterance. */
+    /** Builds the topology with metrics that nobody scrapes (tests, tools). */
     public static Topology build(Config config, Recognizer recognizer) {
+        return build(config, recognizer, new TtaMetrics());
+    }
+
+    /**
+     * Builds the topology; {@code recognizer} transcribes every assembled utterance and
+     * {@code metrics} counts frames, rejects, utterances, latencies, entropies and adaptation events.
+     */
+    public static Topology build(Config config, Recognizer recognizer, TtaMetrics metrics) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(FrameValidator.SEQUENCE_STORE), Serdes.String(), Serdes.Long()));
@@ -48,7 +58,14 @@ public final class TranscriptionTopology {
 
         KStream<String, CheckedFrame> checked = builder
                 .stream(Topics.AUDIO_FRAMES, Consumed.with(Serdes.String(), Serdes.ByteArray()))
-                .process(() -> new FrameValidator(config), Named.as("validate-frames"), FrameValidator.SEQUENCE_STORE);
+                .process(() -> new FrameValidator(config), Named.as("validate-frames"), FrameValidator.SEQUENCE_STORE)
+                .peek((stream, frame) -> {
+                    if (frame instanceof RejectedFrame rejected) {
+                        metrics.frameRejected(rejected.reason());
+                    } else {
+                        metrics.frameAccepted(stream);
+                    }
+                });
 
         checked.flatMapValues(TranscriptionTopology::rejected)
                 .mapValues(RejectedFrame::value)
@@ -59,7 +76,8 @@ public final class TranscriptionTopology {
                         UtteranceAssembler.OPEN_STORE, UtteranceAssembler.AUDIO_STORE)
                 .selectKey((stream, utterance) -> utterance.scope())
                 .repartition(Repartitioned.with(Serdes.String(), Utterance.serde()).withName(UTTERANCES_BY_SCOPE))
-                .mapValues(utterance -> Transcript.recognize(recognizer, utterance), Named.as("recognize"));
+                .mapValues(utterance -> Transcript.recognize(recognizer, utterance), Named.as("recognize"))
+                .peek((scope, transcript) -> record(metrics, scope, transcript));
 
         transcripts.selectKey((scope, transcript) -> transcript.utterance().stream())
                 .mapValues(Transcript::toJson)
@@ -81,6 +99,26 @@ public final class TranscriptionTopology {
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
         props.put(StreamsConfig.consumerPrefix("fetch.max.wait.ms"), 20);
         return props;
+    }
+
+    private static void record(TtaMetrics metrics, String scope, Transcript transcript) {
+        Recognizer.Result result = transcript.result();
+        metrics.utteranceTranscribed(scope, transcript.utterance().audioSeconds(), transcript.processingMs() / 1000.0,
+                Double.NaN, result.entropyBefore(), result.entropyAfter());
+        for (Recognizer.Event event : result.events()) {
+            Object statistic = event.details().get("statistic");
+            double value = statistic instanceof Number n ? n.doubleValue() : Double.NaN;
+            switch (event.type()) {
+                case "slow_update" -> {
+                    metrics.slowUpdate(scope);
+                    metrics.weightVersion(scope, (long) value);
+                }
+                case "reset" -> metrics.reset(scope, ResetReason.fromDescription(String.valueOf(event.details().get("reason"))),
+                        value);
+                default -> {
+                }
+            }
+        }
     }
 
     private static List<RejectedFrame> rejected(CheckedFrame checked) {
