@@ -82,6 +82,8 @@ public final class ContinualStrategy implements Strategy {
     private final List<Reset> resets = new ArrayList<>();
     private int utterances;
     private int slowUpdates;
+    /** The z statistic of the buffer checked during the current utterance, NaN when none was. */
+    private double drift = Double.NaN;
     private final java.util.ArrayDeque<Boolean> recentEmpty = new java.util.ArrayDeque<>();
     private Map<String, Tensor> knownGood;
 
@@ -175,6 +177,7 @@ public final class ContinualStrategy implements Strategy {
         utterances++;
         int resetsBefore = resets.size();
         int slowUpdatesBefore = slowUpdates;
+        drift = Double.NaN;
         Outcome decoded = decode(inputValues);
         if (detector != null) {
             observe(inputValues);
@@ -182,7 +185,11 @@ public final class ContinualStrategy implements Strategy {
         if (plan.bufferSize() > 0) {
             buffer.add(inputValues);
             if (buffer.size() == plan.bufferSize()) {
-                if (detector != null && detector.checkBuffer()) {
+                boolean shifted = detector != null && detector.checkBuffer();
+                if (detector != null) {
+                    drift = detector.lastStatistic();
+                }
+                if (shifted) {
                     reset("domain shift", detector.lastStatistic());
                 } else {
                     slowUpdate();
@@ -195,6 +202,9 @@ public final class ContinualStrategy implements Strategy {
         }
         guardAgainstCollapse(decoded.text().isEmpty());
         List<Event> events = new ArrayList<>();
+        if (!Double.isNaN(drift)) {
+            events.add(new Event(Event.DRIFT, "buffer check", drift));
+        }
         if (slowUpdates > slowUpdatesBefore) {
             events.add(new Event(Event.SLOW_UPDATE, "buffer of " + plan.bufferSize(), slowUpdates));
         }

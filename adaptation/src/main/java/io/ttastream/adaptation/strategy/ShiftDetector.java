@@ -84,6 +84,7 @@ final class ShiftDetector {
     boolean checkBuffer() {
         if (!hasGaussian() || bufferStatistics.size() < config.bufferSize()) {
             bufferStatistics.clear();
+            lastStatistic = Double.NaN;
             return false;
         }
         double mean = bufferStatistics.stream().mapToDouble(Double::doubleValue).average().orElse(0);
@@ -93,7 +94,7 @@ final class ShiftDetector {
         return failures >= config.patience();
     }
 
-    /** The last buffer's z statistic (NaN before the first check). */
+    /** The z statistic of the last {@link #checkBuffer()} call (NaN when it had nothing to check). */
     double lastStatistic() {
         return lastStatistic;
     }

@@ -16,12 +16,14 @@ public interface Strategy {
     }
 
     /**
-     * Something that happened to a strategy's kept state: {@code slow-update}, or {@code reset} with
-     * its reason ("domain shift", "periodic", "collapse", "non-finite gradient") and statistic.
+     * Something that happened to a strategy's kept state: {@code slow-update}, {@code reset} with its
+     * reason ("domain shift", "periodic", "collapse", "non-finite gradient") and statistic, or
+     * {@code drift} with the shift detector's z statistic of the buffer just checked.
      */
     record Event(String kind, String reason, double statistic) {
         public static final String SLOW_UPDATE = "slow-update";
         public static final String RESET = "reset";
+        public static final String DRIFT = "drift";
     }
 
     String name();

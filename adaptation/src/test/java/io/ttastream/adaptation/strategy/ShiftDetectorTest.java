@@ -63,6 +63,7 @@ class ShiftDetectorTest {
             feed(1.0);
         }
         assertFalse(detector.checkBuffer(), "no Gaussian yet");
+        assertTrue(Double.isNaN(detector.lastStatistic()), "nothing was checked");
         detector.reset();
         assertFalse(detector.hasGaussian());
         warmUp();

@@ -113,6 +113,7 @@ public final class TranscriptionTopology {
                     metrics.slowUpdate(scope);
                     metrics.weightVersion(scope, (long) value);
                 }
+                case "drift" -> metrics.driftStatistic(scope, value);
                 case "reset" -> metrics.reset(scope, ResetReason.fromDescription(String.valueOf(event.details().get("reason"))),
                         value);
                 default -> {
