@@ -29,9 +29,15 @@ final class WerCommand implements Callable<Integer> {
     @Option(names = "--verbose", description = "Print every utterance's reference and hypotheses.")
     boolean verbose;
 
+    @Option(names = "--limit", description = "Score only the first N utterances.")
+    Integer limit;
+
     @Override
     public Integer call() throws Exception {
         List<Manifest.Entry> entries = Manifest.read(manifest).entries();
+        if (limit != null) {
+            entries = entries.subList(0, Math.min(limit, entries.size()));
+        }
         try (Recogniser recogniser = Recogniser.load(modelOptions.modelDirectory(), modelOptions.threads)) {
             List<Strategy> strategies = adaptation.create(recogniser, adaptation.strategiesOr(List.of("source")));
             List<ErrorRate> errors = new ArrayList<>();
