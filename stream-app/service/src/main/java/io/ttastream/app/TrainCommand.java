@@ -4,6 +4,7 @@ import io.ttastream.adaptation.data.Manifest;
 import io.ttastream.adaptation.model.RandomCheckpoint;
 import io.ttastream.adaptation.train.TrainConfig;
 import io.ttastream.adaptation.train.Trainer;
+import io.ttastream.asr.HuggingFaceCheckpoints;
 import io.ttastream.asr.Vocabulary;
 import io.ttastream.asr.audio.AudioLoader;
 import io.ttastream.asr.audio.FeatureExtractor;
@@ -44,6 +45,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
     Path out;
 
+    @Option(names = "--init", paramLabel = "DIR",
+            description = "Start from this checkpoint's weights (fresh optimizer and schedule) instead of a random initialisation.")
+    Path init;
+
     @Option(names = "--threads", description = "CPU threads (default: all cores).")
     int threads = Runtime.getRuntime().availableProcessors();
 
@@ -60,8 +65,8 @@ final class TrainCommand implements Callable<Integer> {
         System.err.printf("train: %d training and %d validation utterances, config %s, %d steps of %d, %d threads%n",
                 train.size(), held.size(), quick ? "quick" : config, trainConfig.steps(), trainConfig.batchSize(), threads);
         try (CpuBackend backend = new CpuBackend(threads)) {
-            new Trainer(backend, trainConfig, train, held, out, System.err)
-                    .train(RandomCheckpoint.create(trainConfig.model(), trainConfig.seed()));
+            new Trainer(backend, trainConfig, train, held, out, System.err).train(init != null
+                    ? HuggingFaceCheckpoints.load(init) : RandomCheckpoint.create(trainConfig.model(), trainConfig.seed()));
         }
         return 0;
     }
