@@ -11,6 +11,7 @@ import io.ttastream.asr.HostTensor;
 import io.ttastream.kernels.Backend;
 import io.ttastream.kernels.Tensor;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -84,7 +85,7 @@ public final class ContinualStrategy implements Strategy {
     private int slowUpdates;
     /** The z statistic of the buffer checked during the current utterance, NaN when none was. */
     private double drift = Double.NaN;
-    private final java.util.ArrayDeque<Boolean> recentEmpty = new java.util.ArrayDeque<>();
+    private final ArrayDeque<Boolean> recentEmpty = new ArrayDeque<>();
     private Map<String, Tensor> knownGood;
 
     public ContinualStrategy(Plan plan, Wav2Vec2Model model, SutaConfig config) {
@@ -127,6 +128,12 @@ public final class ContinualStrategy implements Strategy {
         properties.put("slowUpdates", Integer.toString(slowUpdates));
         properties.put("adam.step", Integer.toString(slowOptimizer.stepCount()));
         properties.put("buffer.size", Integer.toString(buffer.size()));
+        StringBuilder recent = new StringBuilder();
+        recentEmpty.forEach(empty -> recent.append(empty ? '1' : '0'));
+        properties.put("collapse.recent", recent.toString());
+        if (knownGood != null) {
+            knownGood.forEach((name, t) -> tensors.put("known_good." + name, new HostTensor(t.shape(), t.toArray())));
+        }
         if (detector != null) {
             properties.putAll(detector.exportProperties());
             if (detector.domain() != null) {
@@ -144,12 +151,15 @@ public final class ContinualStrategy implements Strategy {
         Backend backend = model.backend();
         slow = new LinkedHashMap<>();
         Map<String, Tensor> domain = new LinkedHashMap<>();
+        Map<String, Tensor> good = new LinkedHashMap<>();
         Map<String, float[]> moments = new LinkedHashMap<>();
         state.tensors().forEach((key, t) -> {
             if (key.startsWith("slow.")) {
                 slow.put(key.substring(5), backend.fromArray(t.data(), t.shape()));
             } else if (key.startsWith("domain.")) {
                 domain.put(key.substring(7), backend.fromArray(t.data(), t.shape()));
+            } else if (key.startsWith("known_good.")) {
+                good.put(key.substring(11), backend.fromArray(t.data(), t.shape()));
             } else if (key.startsWith("adam.")) {
                 moments.put(key.substring(5), t.data());
             }
@@ -166,6 +176,9 @@ public final class ContinualStrategy implements Strategy {
         }
         utterances = Integer.parseInt(state.properties().get("utterances"));
         slowUpdates = Integer.parseInt(state.properties().get("slowUpdates"));
+        knownGood = good.isEmpty() ? null : good;
+        recentEmpty.clear();
+        state.properties().getOrDefault("collapse.recent", "").chars().forEach(c -> recentEmpty.addLast(c == '1'));
         if (detector != null) {
             detector.importProperties(state.properties(), domain.isEmpty() ? null : domain);
         }

@@ -133,6 +133,7 @@ class ContinualStrategyTest {
         }
         StrategyState state = original.exportState();
         assertEquals("2", state.properties().get("buffer.size"));
+        assertEquals(7, state.properties().get("collapse.recent").length(), "the collapse guard's window travels too");
         Strategy.Outcome expected = original.process(utterance(8));
         Map<String, float[]> expectedWeights = weights(model);
 

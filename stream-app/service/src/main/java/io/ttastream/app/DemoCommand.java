@@ -75,7 +75,7 @@ final class DemoCommand implements Callable<Integer> {
         Path work = Files.createTempDirectory("tta-demo");
         System.out.println("tta demo: starting an embedded Kafka broker (KRaft, no Docker) ...");
         try (EmbeddedKafka broker = EmbeddedKafka.start(work);
-             Recogniser recogniser = new Recogniser(checkpoint(), Runtime.getRuntime().availableProcessors())) {
+             Recogniser recogniser = new Recogniser(checkpoint(), Runtime.getRuntime().availableProcessors(), "demo")) {
             ServeCommand.createTopics(broker.bootstrap(), 1);
             StrategyRecognizer adapted = new StrategyRecognizer(strategy, adaptation.sutaConfig(), recogniser::newModel);
             Strategy source = Strategies.create("source", recogniser.newModel(), adaptation.sutaConfig());

@@ -69,7 +69,8 @@ final class LoadtestCommand implements Callable<Integer> {
         Path work = Files.createTempDirectory("tta-loadtest");
         try (EmbeddedKafka broker = bootstrap == null ? EmbeddedKafka.start(work) : null;
              Recogniser recogniser = new Recogniser(model != null ? HuggingFaceCheckpoints.load(model)
-                     : RandomCheckpoint.create(RandomCheckpoint.tinyConfig(), 1), Runtime.getRuntime().availableProcessors())) {
+                     : RandomCheckpoint.create(RandomCheckpoint.tinyConfig(), 1), Runtime.getRuntime().availableProcessors(),
+                     "loadtest")) {
             String servers = broker != null ? broker.bootstrap() : bootstrap;
             ServeCommand.createTopics(servers, Math.max(1, streams));
             StrategyRecognizer recognizer = new StrategyRecognizer(strategy, adaptation.sutaConfig(), recogniser::newModel);

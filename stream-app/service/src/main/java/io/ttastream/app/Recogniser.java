@@ -6,20 +6,59 @@ import io.ttastream.asr.HuggingFaceCheckpoints;
 import io.ttastream.kernels.CpuBackend;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.stream.Stream;
 
 /** A checkpoint and a backend, for the commands that transcribe. */
 final class Recogniser implements AutoCloseable {
     private final CpuBackend backend;
     private final Checkpoint checkpoint;
+    private final String modelId;
 
-    Recogniser(Checkpoint checkpoint, int threads) {
+    /** {@code modelId} names the checkpoint for the weight store (see {@link #modelId(Path)}). */
+    Recogniser(Checkpoint checkpoint, int threads, String modelId) {
         this.backend = new CpuBackend(threads);
         this.checkpoint = checkpoint;
+        this.modelId = modelId;
     }
 
     static Recogniser load(Path modelDir, int threads) throws IOException {
-        return new Recogniser(HuggingFaceCheckpoints.load(modelDir), threads);
+        return new Recogniser(HuggingFaceCheckpoints.load(modelDir), threads, modelId(modelDir));
+    }
+
+    /**
+     * Names the checkpoint by its folder and a digest of its files, so that a weight store written for
+     * one model refuses to restore adapted weights into another, even one saved under the same name.
+     */
+    static String modelId(Path modelDir) throws IOException {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java has SHA-256", e);
+        }
+        try (Stream<Path> files = Files.list(modelDir)) {
+            for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+                digest.update(file.getFileName().toString().getBytes(StandardCharsets.UTF_8));
+                try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
+                    in.transferTo(OutputStream.nullOutputStream());
+                }
+            }
+        }
+        return modelDir.toAbsolutePath().normalize().getFileName() + "-" + HexFormat.of().formatHex(digest.digest(), 0, 6);
+    }
+
+    /** The checkpoint's identity for the weight store (see {@link #modelId(Path)}). */
+    String modelId() {
+        return modelId;
     }
 
     /**

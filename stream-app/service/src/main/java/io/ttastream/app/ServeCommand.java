@@ -4,6 +4,7 @@ import io.ttastream.app.metrics.TtaMetrics;
 import io.ttastream.app.stream.Config;
 import io.ttastream.app.stream.Topics;
 import io.ttastream.app.stream.TranscriptionTopology;
+import io.ttastream.state.WeightStore;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -40,6 +41,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--state-dir", description = "Kafka Streams state directory. Default: ${DEFAULT-VALUE}.")
     Path stateDir = Path.of("runs", "kafka-streams");
 
+    @Option(names = "--weights-dir", description = "Where each scope's adapted weights and strategy state are committed "
+            + "(RocksDB, one per service instance). Default: ${DEFAULT-VALUE}.")
+    Path weightsDir = Path.of("runs", "tta-weights");
+
     @Option(names = "--metrics-port", description = "Prometheus /metrics port (0: any free port). Default: ${DEFAULT-VALUE}.")
     int metricsPort = 9404;
 
@@ -54,8 +59,9 @@ final class ServeCommand implements Callable<Integer> {
         }
         createTopics(bootstrap, partitions);
         Recogniser recogniser = Recogniser.load(modelOptions.modelDirectory(), modelOptions.threads);
+        WeightStore weights = WeightStore.open(weightsDir, recogniser.modelId());
         StrategyRecognizer recognizer = new StrategyRecognizer(names.get(0), adaptation.sutaConfig(),
-                recogniser::newModel);
+                recogniser::newModel, weights);
         TtaMetrics metrics = new TtaMetrics();
         int port = metrics.start(metricsPort);
         KafkaStreams streams = new KafkaStreams(TranscriptionTopology.build(Config.defaults(), recognizer, metrics),
@@ -63,13 +69,14 @@ final class ServeCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             streams.close();
+            weights.close();
             recogniser.close();
             metrics.close();
             stopped.countDown();
         }));
         streams.start();
-        System.err.printf("tta serve: %s on %s, strategy %s, model %s, metrics http://localhost:%d/metrics%n",
-                applicationId, bootstrap, names.get(0), modelOptions.modelDirectory(), port);
+        System.err.printf("tta serve: %s on %s, strategy %s, model %s (%s), weights %s, metrics http://localhost:%d/metrics%n",
+                applicationId, bootstrap, names.get(0), modelOptions.modelDirectory(), recogniser.modelId(), weightsDir, port);
         stopped.await();
         return 0;
     }

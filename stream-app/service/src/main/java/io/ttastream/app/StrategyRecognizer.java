@@ -1,6 +1,7 @@
 package io.ttastream.app;
 
 import io.ttastream.adaptation.model.Wav2Vec2Model;
+import io.ttastream.adaptation.strategy.ContinualStrategy;
 import io.ttastream.adaptation.strategy.Strategies;
 import io.ttastream.adaptation.strategy.Strategy;
 import io.ttastream.adaptation.suta.SutaConfig;
@@ -8,47 +9,99 @@ import io.ttastream.app.stream.Recognizer;
 import io.ttastream.app.stream.Utterance;
 import io.ttastream.asr.audio.FeatureExtractor;
 import io.ttastream.asr.audio.Resampler;
+import io.ttastream.state.ScopedWeightStore;
+import io.ttastream.state.Snapshot;
+import io.ttastream.state.VersionInfo;
+import io.ttastream.state.WeightStore;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import java.util.logging.Logger;
 
 /**
  * The streaming service's recogniser: one strategy per adaptation scope, each on its own model
  * copy, so a tenant's or channel's adaptation never leaks into another's. The topology hands all
  * utterances of a scope to one thread in order; the per-scope lock only guards against a scope
  * moving between threads during a rebalance.
+ *
+ * <p>With a {@link WeightStore}, a continual strategy's learned state is committed after every
+ * utterance together with the input position it reflects (the utterance's partition and next
+ * offset). Kafka's exactly-once commit and this commit are not one transaction, so after a crash
+ * the service may re-read utterances that the stored state already learned from; it then restores
+ * the newest stored state from <em>before</em> the first re-read utterance and adapts again, which
+ * reproduces the lost transcripts and the same weights.
  */
 final class StrategyRecognizer implements Recognizer {
+    private static final Logger LOG = Logger.getLogger(StrategyRecognizer.class.getName());
+
     private final String strategyName;
     private final SutaConfig suta;
     private final Supplier<Wav2Vec2Model> models;
-    private final Map<String, Strategy> byScope = new ConcurrentHashMap<>();
-    private final Map<String, Integer> processed = new ConcurrentHashMap<>();
+    private final WeightStore store;
+    private final Map<String, Scope> scopes = new ConcurrentHashMap<>();
 
+    /** A scope's strategy, how many utterances it has seen, and the input record it saw last. */
+    private static final class Scope {
+        final Strategy strategy;
+        int processed;
+        String partition;
+        long lastOffset = -1;
+
+        Scope(Strategy strategy, int processed) {
+            this.strategy = strategy;
+            this.processed = processed;
+        }
+
+        /** False for a record at or before the last one seen: the input is being replayed. */
+        boolean isNext(String inputPartition, long offset) {
+            return partition == null || (partition.equals(inputPartition) && offset > lastOffset);
+        }
+    }
+
+    /** Adaptation state in memory only: a restart starts every scope from the source model. */
     StrategyRecognizer(String strategyName, SutaConfig suta, Supplier<Wav2Vec2Model> models) {
+        this(strategyName, suta, models, null);
+    }
+
+    /** Adaptation state committed to {@code store} (bound to the model) after every utterance. */
+    StrategyRecognizer(String strategyName, SutaConfig suta, Supplier<Wav2Vec2Model> models, WeightStore store) {
         this.strategyName = strategyName;
         this.suta = suta;
         this.models = models;
+        this.store = store;
         Strategies.create(strategyName, models.get(), suta); // fail fast on an unknown name
     }
 
     @Override
     public Result recognize(Utterance utterance) {
-        Strategy strategy = byScope.computeIfAbsent(utterance.scope(),
-                scope -> Strategies.create(strategyName, models.get(), suta));
+        return recognize(utterance, null, -1);
+    }
+
+    @Override
+    public Result recognize(Utterance utterance, String inputPartition, long inputOffset) {
+        Scope scope = scopes.compute(utterance.scope(), (name, known) ->
+                known != null && (inputPartition == null || known.isNext(inputPartition, inputOffset))
+                        ? known : open(name, inputPartition, inputOffset));
         float[] samples = utterance.samples();
         if (utterance.sampleRate() != 16000) {
             samples = Resampler.resample(samples, utterance.sampleRate(), 16000);
         }
         Strategy.Outcome outcome;
-        synchronized (strategy) {
-            outcome = strategy.process(FeatureExtractor.normalize(samples));
+        int count;
+        synchronized (scope) {
+            outcome = scope.strategy.process(FeatureExtractor.normalize(samples));
+            count = ++scope.processed;
+            if (inputPartition != null) {
+                scope.partition = inputPartition;
+                scope.lastOffset = inputOffset;
+                commit(utterance.scope(), scope.strategy, inputPartition, inputOffset + 1);
+            }
         }
-        int count = processed.merge(utterance.scope(), 1, Integer::sum);
         List<Event> events = new ArrayList<>();
         for (Strategy.Event e : outcome.events()) {
             Map<String, Object> details = new LinkedHashMap<>();
@@ -63,5 +116,42 @@ final class StrategyRecognizer implements Recognizer {
         }
         return new Result(outcome.text(), outcome.entropyBefore(), outcome.entropyAfter(),
                 strategyName + "@" + utterance.scope() + "#" + count, events);
+    }
+
+    /** A scope's strategy: fresh, or restored to the stored state that precedes {@code offset}. */
+    private Scope open(String scopeName, String inputPartition, long offset) {
+        Strategy strategy = Strategies.create(strategyName, models.get(), suta);
+        if (store == null || inputPartition == null || !(strategy instanceof ContinualStrategy continual)) {
+            return new Scope(strategy, 0);
+        }
+        Optional<Snapshot> before = stateBefore(scopeName, inputPartition, offset);
+        before.ifPresent(snapshot -> {
+            continual.importState(StrategySnapshots.read(snapshot));
+            LOG.info(() -> "restored " + scopeName + " from " + snapshot);
+        });
+        return new Scope(strategy, continual.utterances());
+    }
+
+    /** The newest stored state that has not yet seen the record at {@code offset} of {@code partition}. */
+    private Optional<Snapshot> stateBefore(String scopeName, String partition, long offset) {
+        List<VersionInfo> versions = store.versions(scopeName);
+        for (int i = versions.size() - 1; i >= 0; i--) {
+            Snapshot snapshot = store.read(scopeName, versions.get(i).version());
+            if (!ScopedWeightStore.alreadyApplied(snapshot, partition, offset)) {
+                return Optional.of(snapshot);
+            }
+        }
+        if (!versions.isEmpty()) {
+            LOG.severe(() -> "every stored state of " + scopeName + " has already seen " + partition + "@" + offset
+                    + " (more replayed utterances than retained versions); starting it from the source model");
+        }
+        return Optional.empty();
+    }
+
+    private void commit(String scopeName, Strategy strategy, String partition, long nextOffset) {
+        if (store != null && strategy instanceof ContinualStrategy continual) {
+            ScopedWeightStore scoped = new ScopedWeightStore(store, scopeName);
+            scoped.commit(StrategySnapshots.write(continual.exportState(), scoped.draft()), Map.of(partition, nextOffset));
+        }
     }
 }

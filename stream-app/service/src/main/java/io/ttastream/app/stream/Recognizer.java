@@ -14,6 +14,16 @@ public interface Recognizer {
     Result recognize(Utterance utterance);
 
     /**
+     * Recognises the utterance read from {@code inputPartition} (Kafka's "topic-partition" text) at
+     * {@code inputOffset}. A recogniser that keeps durable adaptation state uses the position to
+     * store what its state reflects and to tell new input from input replayed after a crash; the
+     * default ignores it.
+     */
+    default Result recognize(Utterance utterance, String inputPartition, long inputOffset) {
+        return recognize(utterance);
+    }
+
+    /**
      * @param text          the transcript
      * @param entropyBefore mean per-frame prediction entropy before adaptation (NaN if not measured)
      * @param entropyAfter  the same after adaptation (NaN if not measured)

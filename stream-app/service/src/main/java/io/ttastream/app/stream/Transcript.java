@@ -10,10 +10,10 @@ record Transcript(Utterance utterance, Recognizer.Result result, double processi
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Runs the recogniser on the utterance and times it. */
-    static Transcript recognize(Recognizer recognizer, Utterance utterance) {
+    /** Runs the recogniser on the utterance read at {@code inputOffset} of {@code inputPartition} and times it. */
+    static Transcript recognize(Recognizer recognizer, Utterance utterance, String inputPartition, long inputOffset) {
         long start = System.nanoTime();
-        Recognizer.Result result = recognizer.recognize(utterance);
+        Recognizer.Result result = recognizer.recognize(utterance, inputPartition, inputOffset);
         return new Transcript(utterance, result, (System.nanoTime() - start) / 1e6);
     }
 

@@ -11,6 +11,10 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.Stores;
 
 import java.nio.file.Path;
@@ -76,7 +80,7 @@ public final class TranscriptionTopology {
                         UtteranceAssembler.OPEN_STORE, UtteranceAssembler.AUDIO_STORE)
                 .selectKey((stream, utterance) -> utterance.scope())
                 .repartition(Repartitioned.with(Serdes.String(), Utterance.serde()).withName(UTTERANCES_BY_SCOPE))
-                .mapValues(utterance -> Transcript.recognize(recognizer, utterance), Named.as("recognize"))
+                .processValues(() -> new Recognize(recognizer), Named.as("recognize"))
                 .peek((scope, transcript) -> record(metrics, scope, transcript));
 
         transcripts.selectKey((scope, transcript) -> transcript.utterance().stream())
@@ -119,6 +123,28 @@ public final class TranscriptionTopology {
                 default -> {
                 }
             }
+        }
+    }
+
+    /** Recognises each utterance, telling the recogniser where in the input it was read. */
+    private static final class Recognize implements FixedKeyProcessor<String, Utterance, Transcript> {
+        private final Recognizer recognizer;
+        private FixedKeyProcessorContext<String, Transcript> context;
+
+        Recognize(Recognizer recognizer) {
+            this.recognizer = recognizer;
+        }
+
+        @Override
+        public void init(FixedKeyProcessorContext<String, Transcript> context) {
+            this.context = context;
+        }
+
+        @Override
+        public void process(FixedKeyRecord<String, Utterance> record) {
+            RecordMetadata input = context.recordMetadata().orElseThrow();
+            context.forward(record.withValue(Transcript.recognize(recognizer, record.value(),
+                    input.topic() + "-" + input.partition(), input.offset())));
         }
     }
 
