@@ -134,7 +134,7 @@ class StreamingServiceTest {
         return Pcm16.encode(x);
     }
 
-    private static ProducerRecord<String, byte[]> frame(String stream, long seq, int rate, boolean end, String utterance, byte[] pcm) {
+    static ProducerRecord<String, byte[]> frame(String stream, long seq, int rate, boolean end, String utterance, byte[] pcm) {
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.AUDIO_FRAMES, stream, pcm);
         record.headers().add(FrameHeaders.SEQ, Long.toString(seq).getBytes(StandardCharsets.UTF_8));
         record.headers().add(FrameHeaders.SAMPLE_RATE, Integer.toString(rate).getBytes(StandardCharsets.UTF_8));
@@ -144,7 +144,7 @@ class StreamingServiceTest {
         return record;
     }
 
-    private static KafkaProducer<String, byte[]> producer(String bootstrap) {
+    static KafkaProducer<String, byte[]> producer(String bootstrap) {
         return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new StringSerializer(), new ByteArraySerializer());
     }

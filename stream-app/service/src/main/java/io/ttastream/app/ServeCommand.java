@@ -8,7 +8,9 @@ import io.ttastream.state.WeightStore;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -17,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -41,6 +44,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--state-dir", description = "Kafka Streams state directory. Default: ${DEFAULT-VALUE}.")
     Path stateDir = Path.of("runs", "kafka-streams");
 
+    @Option(names = "--instance-id", paramLabel = "ID", description = "Static group membership (group.instance.id): "
+            + "a restarted instance with the same id takes its tasks back at once instead of after the session timeout.")
+    String instanceId;
+
     @Option(names = "--weights-dir", description = "Where each scope's adapted weights and strategy state are committed "
             + "(RocksDB, one per service instance). Default: ${DEFAULT-VALUE}.")
     Path weightsDir = Path.of("runs", "tta-weights");
@@ -64,8 +71,12 @@ final class ServeCommand implements Callable<Integer> {
                 recogniser::newModel, weights);
         TtaMetrics metrics = new TtaMetrics();
         int port = metrics.start(metricsPort);
+        Properties properties = TranscriptionTopology.properties(applicationId, bootstrap, stateDir);
+        if (instanceId != null) {
+            properties.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), instanceId);
+        }
         KafkaStreams streams = new KafkaStreams(TranscriptionTopology.build(Config.defaults(), recognizer, metrics),
-                TranscriptionTopology.properties(applicationId, bootstrap, stateDir));
+                properties);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             streams.close();
