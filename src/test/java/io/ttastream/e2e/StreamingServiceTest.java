@@ -59,7 +59,8 @@ class StreamingServiceTest {
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()));
              CpuBackend backend = new CpuBackend(2)) {
             List<NewTopic> topics = new ArrayList<>();
-            for (String t : List.of(Topics.AUDIO_FRAMES, Topics.AUDIO_FRAMES_DLQ, Topics.ASR_TRANSCRIPTS, Topics.TTA_EVENTS)) {
+            for (String t : List.of(Topics.AUDIO_FRAMES, Topics.AUDIO_FRAMES_DLQ, Topics.ASR_TRANSCRIPTS, Topics.TTA_EVENTS,
+                    Topics.ASR_REFERENCES)) {
                 topics.add(new NewTopic(t, 1, (short) 1));
             }
             admin.createTopics(topics).all().get();
@@ -69,7 +70,7 @@ class StreamingServiceTest {
             var source = Strategies.create("source", model, SutaConfig.reference());
             Recognizer recognizer = u -> {
                 var outcome = source.process(FeatureExtractor.normalize(u.samples()));
-                return new Recognizer.Result(outcome.text(), outcome.entropyBefore(), outcome.entropyAfter(), "source",
+                return new Recognizer.Result(outcome.text(), null, outcome.entropyBefore(), outcome.entropyAfter(), "source", "source",
                         List.of());
             };
             Properties props = TranscriptionTopology.properties("tta-e2e", broker.bootstrap(), dir.resolve("streams"));
@@ -86,6 +87,8 @@ class StreamingServiceTest {
                         }
                     }
                     producer.send(frame("s2", 0, 8000, true, "bad", tone(1600, 300))); // wrong sample rate
+                    String reference = "{\"utterance\": \"u1\", \"text\": \"a tone is not a word\"}";
+                    producer.send(new ProducerRecord<>(Topics.ASR_REFERENCES, "s1", reference.getBytes(StandardCharsets.UTF_8)));
                     producer.flush();
                 }
                 // A user's way in: tta produce streams a WAV file (44.1 kHz here, resampled) as frames.
@@ -99,6 +102,11 @@ class StreamingServiceTest {
                         "--stream", "s3", wav.toString()));
                 List<ConsumerRecord<String, byte[]>> transcripts = consume(broker.bootstrap(), Topics.ASR_TRANSCRIPTS, 3);
                 List<ConsumerRecord<String, byte[]>> rejected = consume(broker.bootstrap(), Topics.AUDIO_FRAMES_DLQ, 1);
+                List<ConsumerRecord<String, byte[]>> events = consume(broker.bootstrap(), Topics.TTA_EVENTS, 1);
+                assertEquals(1, events.size(), "the source recogniser reports no events; one wer event for the reference");
+                JsonNode wer = JSON.readTree(events.get(0).value());
+                assertEquals("wer", wer.path("type").asText());
+                assertEquals("u1", wer.path("utterance").asText());
                 assertEquals(3, transcripts.size(), "each utterance exactly once");
                 JsonNode first = JSON.readTree(transcripts.get(0).value());
                 JsonNode second = JSON.readTree(transcripts.get(1).value());
@@ -122,6 +130,8 @@ class StreamingServiceTest {
                 assertTrue(scrape.contains("tta_frames_rejected_total{reason=\"unsupported_sample_rate\",} 1.0"), scrape);
                 assertTrue(scrape.contains("tta_utterances_total{scope=\"s1\",} 2.0"), scrape);
                 assertTrue(scrape.contains("tta_frames_accepted_total{stream=\"s1\",} 8.0"), scrape);
+                assertTrue(scrape.contains("tta_end_to_end_latency_seconds_count{scope=\"s1\",} 2.0"), scrape);
+                assertTrue(scrape.contains("tta_reference_words_total{scope=\"s1\",strategy=\"source\",} 6.0"), scrape);
             }
         }
     }

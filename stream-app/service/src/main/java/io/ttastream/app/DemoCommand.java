@@ -77,7 +77,7 @@ final class DemoCommand implements Callable<Integer> {
         try (EmbeddedKafka broker = EmbeddedKafka.start(work);
              Recogniser recogniser = new Recogniser(checkpoint(), Runtime.getRuntime().availableProcessors(), "demo")) {
             ServeCommand.createTopics(broker.bootstrap(), 1);
-            StrategyRecognizer adapted = new StrategyRecognizer(strategy, adaptation.sutaConfig(), recogniser::newModel);
+            StrategyRecognizer adapted = new StrategyRecognizer(strategy, adaptation.sutaConfig(), recogniser::newModel, null, false);
             Strategy source = Strategies.create("source", recogniser.newModel(), adaptation.sutaConfig());
             Map<String, String> sourceText = new ConcurrentHashMap<>();
             Recognizer recognizer = utterance -> {

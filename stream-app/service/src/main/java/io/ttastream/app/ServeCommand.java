@@ -52,6 +52,11 @@ final class ServeCommand implements Callable<Integer> {
             + "(RocksDB, one per service instance). Default: ${DEFAULT-VALUE}.")
     Path weightsDir = Path.of("runs", "tta-weights");
 
+    @Option(names = "--compare-source", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Also decode each utterance with the unadapted source model (source_text in transcripts, "
+                    + "the source row of the online WER when references arrive). Default: ${DEFAULT-VALUE}.")
+    boolean compareSource;
+
     @Option(names = "--metrics-port", description = "Prometheus /metrics port (0: any free port). Default: ${DEFAULT-VALUE}.")
     int metricsPort = 9404;
 
@@ -68,7 +73,7 @@ final class ServeCommand implements Callable<Integer> {
         Recogniser recogniser = Recogniser.load(modelOptions.modelDirectory(), modelOptions.threads);
         WeightStore weights = WeightStore.open(weightsDir, recogniser.modelId());
         StrategyRecognizer recognizer = new StrategyRecognizer(names.get(0), adaptation.sutaConfig(),
-                recogniser::newModel, weights);
+                recogniser::newModel, weights, compareSource);
         TtaMetrics metrics = new TtaMetrics();
         int port = metrics.start(metricsPort);
         Properties properties = TranscriptionTopology.properties(applicationId, bootstrap, stateDir);
@@ -97,7 +102,8 @@ final class ServeCommand implements Callable<Integer> {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             Set<String> existing = admin.listTopics().names().get();
             List<NewTopic> missing = new ArrayList<>();
-            for (String topic : List.of(Topics.AUDIO_FRAMES, Topics.AUDIO_FRAMES_DLQ, Topics.ASR_TRANSCRIPTS, Topics.TTA_EVENTS)) {
+            for (String topic : List.of(Topics.AUDIO_FRAMES, Topics.AUDIO_FRAMES_DLQ, Topics.ASR_TRANSCRIPTS, Topics.TTA_EVENTS,
+                    Topics.ASR_REFERENCES)) {
                 if (!existing.contains(topic)) {
                     missing.add(new NewTopic(topic, partitions, (short) 1));
                 }

@@ -43,11 +43,13 @@ final class StrategyRecognizer implements Recognizer {
     private final SutaConfig suta;
     private final Supplier<Wav2Vec2Model> models;
     private final WeightStore store;
+    private final boolean decodeSource;
     private final Map<String, Scope> scopes = new ConcurrentHashMap<>();
 
-    /** A scope's strategy, how many utterances it has seen, and the input record it saw last. */
+    /** A scope's strategy, the source model beside it, how many utterances it has seen, and the input record it saw last. */
     private static final class Scope {
         final Strategy strategy;
+        Strategy source;
         int processed;
         String partition;
         long lastOffset = -1;
@@ -63,17 +65,19 @@ final class StrategyRecognizer implements Recognizer {
         }
     }
 
-    /** Adaptation state in memory only: a restart starts every scope from the source model. */
-    StrategyRecognizer(String strategyName, SutaConfig suta, Supplier<Wav2Vec2Model> models) {
-        this(strategyName, suta, models, null);
-    }
-
-    /** Adaptation state committed to {@code store} (bound to the model) after every utterance. */
-    StrategyRecognizer(String strategyName, SutaConfig suta, Supplier<Wav2Vec2Model> models, WeightStore store) {
+    /**
+     * @param store        where adaptation state is committed after every utterance (bound to the model); null keeps
+     *                     it in memory only, so a restart starts every scope from the source model
+     * @param decodeSource also transcribe each utterance with the unadapted source model (one more forward pass), for
+     *                     side-by-side word error rates
+     */
+    StrategyRecognizer(String strategyName, SutaConfig suta, Supplier<Wav2Vec2Model> models, WeightStore store,
+                       boolean decodeSource) {
         this.strategyName = strategyName;
         this.suta = suta;
         this.models = models;
         this.store = store;
+        this.decodeSource = decodeSource;
         Strategies.create(strategyName, models.get(), suta); // fail fast on an unknown name
     }
 
@@ -91,10 +95,18 @@ final class StrategyRecognizer implements Recognizer {
         if (utterance.sampleRate() != 16000) {
             samples = Resampler.resample(samples, utterance.sampleRate(), 16000);
         }
+        float[] inputValues = FeatureExtractor.normalize(samples);
         Strategy.Outcome outcome;
+        String sourceText = null;
         int count;
         synchronized (scope) {
-            outcome = scope.strategy.process(FeatureExtractor.normalize(samples));
+            outcome = scope.strategy.process(inputValues);
+            if (decodeSource) {
+                if (scope.source == null) {
+                    scope.source = Strategies.create("source", models.get(), suta);
+                }
+                sourceText = scope.source.process(inputValues).text();
+            }
             count = ++scope.processed;
             if (inputPartition != null) {
                 scope.partition = inputPartition;
@@ -114,7 +126,7 @@ final class StrategyRecognizer implements Recognizer {
         if (outcome.nonFinite()) {
             events.add(new Event("non_finite", Map.of("reason", "non-finite loss or gradient; unadapted transcript")));
         }
-        return new Result(outcome.text(), outcome.entropyBefore(), outcome.entropyAfter(),
+        return new Result(outcome.text(), sourceText, outcome.entropyBefore(), outcome.entropyAfter(), strategyName,
                 strategyName + "@" + utterance.scope() + "#" + count, events);
     }
 

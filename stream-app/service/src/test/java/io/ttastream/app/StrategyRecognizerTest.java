@@ -31,7 +31,7 @@ class StrategyRecognizerTest {
         List<Utterance> input = utterances(9);
         List<Recognizer.Result> uninterrupted = new ArrayList<>();
         try (Recogniser recogniser = Recogniser.load(TINY, 1)) {
-            Recognizer reference = new StrategyRecognizer("dsuta", SutaConfig.reference(), recogniser::newModel);
+            Recognizer reference = new StrategyRecognizer("dsuta", SutaConfig.reference(), recogniser::newModel, null, false);
             for (Utterance u : input) {
                 uninterrupted.add(reference.recognize(u));
             }
@@ -43,14 +43,14 @@ class StrategyRecognizerTest {
         // committed its input position only up to utterance 4, so utterances 4 and 5 come again.
         try (Recogniser recogniser = Recogniser.load(TINY, 1);
              WeightStore store = WeightStore.open(dir.resolve("weights"), recogniser.modelId())) {
-            Recognizer first = new StrategyRecognizer("dsuta", SutaConfig.reference(), recogniser::newModel, store);
+            Recognizer first = new StrategyRecognizer("dsuta", SutaConfig.reference(), recogniser::newModel, store, false);
             for (int i = 0; i < 6; i++) {
                 same(uninterrupted.get(i), first.recognize(input.get(i), PARTITION, 10 + i));
             }
         }
         try (Recogniser recogniser = Recogniser.load(TINY, 1);
              WeightStore store = WeightStore.open(dir.resolve("weights"), recogniser.modelId())) {
-            Recognizer restarted = new StrategyRecognizer("dsuta", SutaConfig.reference(), recogniser::newModel, store);
+            Recognizer restarted = new StrategyRecognizer("dsuta", SutaConfig.reference(), recogniser::newModel, store, false);
             for (int i = 4; i < input.size(); i++) {
                 same(uninterrupted.get(i), restarted.recognize(input.get(i), PARTITION, 10 + i));
             }
@@ -63,16 +63,32 @@ class StrategyRecognizerTest {
     void withoutAStoreARestartForgetsTheAdaptation() throws Exception {
         List<Utterance> input = utterances(7);
         try (Recogniser recogniser = Recogniser.load(TINY, 1)) {
-            Recognizer kept = new StrategyRecognizer("dsuta", SutaConfig.reference(), recogniser::newModel);
+            Recognizer kept = new StrategyRecognizer("dsuta", SutaConfig.reference(), recogniser::newModel, null, false);
             Recognizer.Result adapted = null;
             for (Utterance u : input) {
                 adapted = kept.recognize(u);
             }
-            Recognizer.Result fresh = new StrategyRecognizer("dsuta", SutaConfig.reference(), recogniser::newModel)
+            Recognizer.Result fresh = new StrategyRecognizer("dsuta", SutaConfig.reference(), recogniser::newModel, null, false)
                     .recognize(input.get(6));
             assertTrue(Math.abs(adapted.entropyBefore() - fresh.entropyBefore()) > 100 * TOLERANCE,
                     "the slow weights moved, so a fresh start differs by far more than rounding: "
                             + adapted.entropyBefore() + " vs " + fresh.entropyBefore());
+        }
+    }
+
+    @Test
+    void theSourceDecodingRidesAlongWhenAsked() throws Exception {
+        List<Utterance> input = utterances(6);
+        try (Recogniser recogniser = Recogniser.load(TINY, 1)) {
+            Recognizer both = new StrategyRecognizer("dsuta", SutaConfig.reference(), recogniser::newModel, null, true);
+            Recognizer source = new StrategyRecognizer("source", SutaConfig.reference(), recogniser::newModel, null, false);
+            for (Utterance u : input) {
+                Recognizer.Result result = both.recognize(u);
+                assertEquals(source.recognize(u).text(), result.sourceText());
+                assertEquals("dsuta", result.strategy());
+            }
+            assertEquals(null, new StrategyRecognizer("dsuta", SutaConfig.reference(), recogniser::newModel, null, false)
+                    .recognize(input.get(0)).sourceText());
         }
     }
 

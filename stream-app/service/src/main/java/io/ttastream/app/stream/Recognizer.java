@@ -25,12 +25,16 @@ public interface Recognizer {
 
     /**
      * @param text          the transcript
+     * @param sourceText    what the unadapted source model makes of the same audio, for side-by-side word error
+     *                      rates; null when the recogniser does not decode it
      * @param entropyBefore mean per-frame prediction entropy before adaptation (NaN if not measured)
      * @param entropyAfter  the same after adaptation (NaN if not measured)
+     * @param strategy      the adaptation strategy's name, for example {@code dsuta}
      * @param modelVersion  the weights that produced the transcript, for example a scope's slow-weight version
      * @param events        what happened to the adaptation state meanwhile (slow update, reset, drift score)
      */
-    record Result(String text, double entropyBefore, double entropyAfter, String modelVersion, List<Event> events) {
+    record Result(String text, String sourceText, double entropyBefore, double entropyAfter, String strategy,
+                  String modelVersion, List<Event> events) {
         public Result {
             events = List.copyOf(events);
         }

@@ -15,6 +15,13 @@ public final class Topics {
     /** JSON events the recogniser reports (slow updates, resets, drift), keyed by adaptation scope. */
     public static final String TTA_EVENTS = "tta.events";
 
+    /**
+     * Reference transcripts, when a user has them (a labelled test stream, human corrections): key = stream id,
+     * value = JSON {@code {"utterance": "<utterance id>", "text": "<what was said>"}}. They are joined with the
+     * transcripts to report online word error rates of the adapted and the source decoding.
+     */
+    public static final String ASR_REFERENCES = "asr.references";
+
     private Topics() {
     }
 }

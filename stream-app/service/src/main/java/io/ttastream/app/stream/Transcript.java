@@ -5,26 +5,42 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.List;
 
-/** An utterance, what the recogniser made of it, and how long that took; written out as JSON. */
-record Transcript(Utterance utterance, Recognizer.Result result, double processingMs) {
+/**
+ * An utterance, what the recogniser made of it, and how long that took; written out as JSON.
+ *
+ * @param processingMs the recogniser's time on it
+ * @param latencyMs    from the Kafka timestamp of the record that closed the utterance (its last frame, as the
+ *                     producer stamped it) to the transcript
+ */
+record Transcript(Utterance utterance, Recognizer.Result result, double processingMs, double latencyMs) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Runs the recogniser on the utterance read at {@code inputOffset} of {@code inputPartition} and times it. */
-    static Transcript recognize(Recognizer recognizer, Utterance utterance, String inputPartition, long inputOffset) {
+    /**
+     * Runs the recogniser on the utterance read at {@code inputOffset} of {@code inputPartition} and times it;
+     * {@code closedAtMillis} is the timestamp of the record that closed the utterance.
+     */
+    static Transcript recognize(Recognizer recognizer, Utterance utterance, String inputPartition, long inputOffset,
+                                long closedAtMillis) {
         long start = System.nanoTime();
         Recognizer.Result result = recognizer.recognize(utterance, inputPartition, inputOffset);
-        return new Transcript(utterance, result, (System.nanoTime() - start) / 1e6);
+        return new Transcript(utterance, result, (System.nanoTime() - start) / 1e6,
+                System.currentTimeMillis() - closedAtMillis);
     }
 
     /** The {@link Topics#ASR_TRANSCRIPTS} record. */
     String toJson() {
         ObjectNode json = context();
         json.put("text", result.text());
+        if (result.sourceText() != null) {
+            json.put("source_text", result.sourceText());
+        }
+        json.put("strategy", result.strategy());
         json.put("first_seq", utterance.firstSeq());
         json.put("last_seq", utterance.lastSeq());
         json.put("audio_seconds", utterance.audioSeconds());
         json.put("processing_ms", processingMs);
+        json.put("latency_ms", latencyMs);
         putFinite(json, "entropy_before", result.entropyBefore());
         putFinite(json, "entropy_after", result.entropyAfter());
         json.put("model_version", result.modelVersion());

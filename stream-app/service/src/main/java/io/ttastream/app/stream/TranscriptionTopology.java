@@ -3,14 +3,17 @@ package io.ttastream.app.stream;
 import io.ttastream.app.metrics.ResetReason;
 import io.ttastream.app.metrics.TtaMetrics;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.JoinWindows;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.kstream.StreamJoined;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
@@ -29,6 +32,8 @@ import java.util.Properties;
  *   (key: stream)          +--accepted--> assemble utterances (per stream)
  *                                           --re-key by scope--> [repartition] --recognise--+--> asr.transcripts (key: stream)
  *                                                                                          +--> tta.events      (key: scope)
+ *
+ * asr.references (key: stream) --join by utterance (10 min window) with the transcripts--> tta.events ("wer")
  * </pre>
  *
  * Utterances move to the task of their adaptation scope, so that one scope's weights are adapted by one task,
@@ -38,6 +43,8 @@ public final class TranscriptionTopology {
 
     /** The internal topic (prefixed with the application id) that carries utterances keyed by scope. */
     static final String UTTERANCES_BY_SCOPE = "utterances-by-scope";
+    /** The join of transcripts and references by utterance: its repartition topics and window stores. */
+    static final String TRANSCRIPTS_WITH_REFERENCES = "transcripts-with-references";
 
     private TranscriptionTopology() {
     }
@@ -83,10 +90,21 @@ public final class TranscriptionTopology {
                 .processValues(() -> new Recognize(recognizer), Named.as("recognize"))
                 .peek((scope, transcript) -> record(metrics, scope, transcript));
 
-        transcripts.selectKey((scope, transcript) -> transcript.utterance().stream())
-                .mapValues(Transcript::toJson)
-                .to(Topics.ASR_TRANSCRIPTS, Produced.with(Serdes.String(), Serdes.String()));
+        KStream<String, String> transcriptJson = transcripts.selectKey((scope, transcript) -> transcript.utterance().stream())
+                .mapValues(Transcript::toJson);
+        transcriptJson.to(Topics.ASR_TRANSCRIPTS, Produced.with(Serdes.String(), Serdes.String()));
         transcripts.flatMapValues(Transcript::eventsJson)
+                .to(Topics.TTA_EVENTS, Produced.with(Serdes.String(), Serdes.String()));
+
+        KStream<String, String> references = builder
+                .stream(Topics.ASR_REFERENCES, Consumed.with(Serdes.String(), Serdes.String()))
+                .flatMap(OnlineWer::reference);
+        transcriptJson.selectKey(OnlineWer::transcriptKey)
+                .join(references, (transcript, reference) -> OnlineWer.score(metrics, transcript, reference),
+                        JoinWindows.ofTimeDifferenceAndGrace(OnlineWer.JOIN_WINDOW, OnlineWer.GRACE),
+                        StreamJoined.with(Serdes.String(), Serdes.String(), Serdes.String())
+                                .withName(TRANSCRIPTS_WITH_REFERENCES).withStoreName(TRANSCRIPTS_WITH_REFERENCES))
+                .map((utterance, scored) -> KeyValue.pair(scored.scope(), scored.eventJson()))
                 .to(Topics.TTA_EVENTS, Produced.with(Serdes.String(), Serdes.String()));
         return builder.build();
     }
@@ -108,7 +126,7 @@ public final class TranscriptionTopology {
     private static void record(TtaMetrics metrics, String scope, Transcript transcript) {
         Recognizer.Result result = transcript.result();
         metrics.utteranceTranscribed(scope, transcript.utterance().audioSeconds(), transcript.processingMs() / 1000.0,
-                Double.NaN, result.entropyBefore(), result.entropyAfter());
+                transcript.latencyMs() / 1000.0, result.entropyBefore(), result.entropyAfter());
         for (Recognizer.Event event : result.events()) {
             Object statistic = event.details().get("statistic");
             double value = statistic instanceof Number n ? n.doubleValue() : Double.NaN;
@@ -144,7 +162,7 @@ public final class TranscriptionTopology {
         public void process(FixedKeyRecord<String, Utterance> record) {
             RecordMetadata input = context.recordMetadata().orElseThrow();
             context.forward(record.withValue(Transcript.recognize(recognizer, record.value(),
-                    input.topic() + "-" + input.partition(), input.offset())));
+                    input.topic() + "-" + input.partition(), input.offset(), record.timestamp())));
         }
     }
 

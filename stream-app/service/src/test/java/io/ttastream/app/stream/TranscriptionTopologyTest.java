@@ -62,7 +62,8 @@ class TranscriptionTopologyTest {
     private final Recognizer fake = utterance -> {
         recognized.add(utterance);
         sleep(recognitionSleepMs);
-        return new Recognizer.Result("words of " + utterance.id(), 2.5, entropyAfter, "v7",
+        return new Recognizer.Result("words of " + utterance.id(), "other words of " + utterance.id(), 2.5, entropyAfter,
+                "fake", "v7",
                 List.of(new Recognizer.Event("slow_update", Map.of("items", 5))));
     };
 
@@ -290,7 +291,10 @@ class TranscriptionTopologyTest {
         assertEquals(1.25, json.get("entropy_after").asDouble());
         assertEquals("v7", json.get("model_version").asText());
         assertEquals("end_of_utterance", json.get("closing_reason").asText());
-        assertEquals(12, json.size(), json.toString());
+        assertEquals("other words of hello", json.get("source_text").asText());
+        assertEquals("fake", json.get("strategy").asText());
+        assertTrue(json.has("latency_ms"), json.toString());
+        assertEquals(15, json.size(), json.toString());
 
         var event = events.readRecord();
         assertEquals("site-1", event.key());
@@ -333,6 +337,42 @@ class TranscriptionTopologyTest {
     }
 
     @Test
+    void referencesAreJoinedWithTheirUtterancesTranscriptAndScored() throws Exception {
+        start(Config.defaults());
+        TestInputTopic<String, String> references = driver.createInputTopic(Topics.ASR_REFERENCES,
+                Serdes.String().serializer(), Serdes.String().serializer());
+        references.pipeInput("a", "{\"utterance\": \"a-0\", \"text\": \"WORDS OF A-0\"}"); // before its audio
+        references.pipeInput("a", "not json");
+        references.pipeInput("a", "{\"utterance\": \"a-9\"}");
+        send(speech("a", 0).eou());
+        send(speech("b", 0).eou());
+        references.pipeInput("b", "{\"utterance\": \"b-0\", \"text\": \"other words of b-0\"}"); // after it
+
+        send(speech("a", 1).eou()); // the stream goes on after malformed references
+        List<JsonNode> wer = events.readValuesToList().stream().map(TranscriptionTopologyTest::json)
+                .filter(event -> event.path("type").asText().equals("wer")).toList();
+        assertEquals(2, wer.size(), wer.toString());
+        JsonNode a = wer.stream().filter(e -> e.path("stream").asText().equals("a")).findFirst().orElseThrow();
+        JsonNode b = wer.stream().filter(e -> e.path("stream").asText().equals("b")).findFirst().orElseThrow();
+        assertEquals("fake", a.path("strategy").asText());
+        assertEquals(0.0, a.path("wer").asDouble(), "case is normalised away");
+        assertEquals(1.0 / 3, a.path("source_wer").asDouble(), 1e-12, "one substitution in three words");
+        assertEquals(1.0 / 4, b.path("wer").asDouble(), 1e-12, "one deletion in four words");
+        assertEquals(0.0, b.path("source_wer").asDouble());
+        assertEquals(3, recognized.size());
+    }
+
+    @Test
+    void latencyRunsFromTheClosingFramesTimestampToTheTranscript() throws Exception {
+        start(Config.defaults());
+        Instant produced = Instant.now().minusSeconds(5);
+        TestRecord<String, byte[]> frame = speech("a", 0).eou().record();
+        frames.pipeInput(new TestRecord<>(frame.key(), frame.value(), frame.headers(), produced));
+        double latencyMs = json(transcripts.readValue()).path("latency_ms").asDouble();
+        assertTrue(latencyMs >= 5000 && latencyMs < 60_000, "latency " + latencyMs);
+    }
+
+    @Test
     void configRejectsAMaximumUtteranceShorterThanOneFrame() {
         var error = assertThrows(IllegalArgumentException.class,
                 () -> Config.defaults().withMaxFrameBytes(64_000).withMaxUtterance(Duration.ofSeconds(1)));
@@ -340,6 +380,14 @@ class TranscriptionTopologyTest {
     }
 
     // ----- helpers -----
+
+    private static JsonNode json(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (java.io.IOException e) {
+            throw new AssertionError("not JSON: " + text, e);
+        }
+    }
 
     private void send(TestFrame frame) {
         frames.pipeInput(frame.record());
