@@ -4,7 +4,8 @@ import java.time.Duration;
 import java.util.Set;
 
 /**
- * What the transcription topology accepts and when it closes an utterance.
+ * What the transcription pipeline (the Kafka Streams service and the Flink job alike) accepts and when it
+ * closes an utterance.
  *
  * @param acceptedSampleRates frames at any other rate are rejected (the recogniser expects 16 kHz and the
  *                            service does not resample yet)
@@ -79,13 +80,13 @@ public record Config(Set<Integer> acceptedSampleRates, int maxFrameBytes, Durati
     }
 
     /** How often the idle check runs: a quarter of the timeout, so an idle utterance waits at most 1.25 timeouts. */
-    Duration idleCheckInterval() {
+    public Duration idleCheckInterval() {
         Duration quarter = idleTimeout.dividedBy(4);
         return quarter.toMillis() < 10 ? Duration.ofMillis(10) : quarter;
     }
 
     /** The number of samples {@code duration} holds at {@code sampleRate}, rounded down. */
-    static long samplesIn(Duration duration, int sampleRate) {
+    public static long samplesIn(Duration duration, int sampleRate) {
         return duration.toMillis() * sampleRate / 1000;
     }
 
