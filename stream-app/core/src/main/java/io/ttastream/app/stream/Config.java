@@ -1,5 +1,6 @@
 package io.ttastream.app.stream;
 
+import java.io.Serializable;
 import java.time.Duration;
 import java.util.Set;
 
@@ -19,7 +20,8 @@ import java.util.Set;
  * @param speechThresholdDbfs a frame whose RMS level is at least this (dB relative to full scale) counts as speech
  */
 public record Config(Set<Integer> acceptedSampleRates, int maxFrameBytes, Duration maxUtterance,
-                     Duration idleTimeout, Duration endpointSilence, double speechThresholdDbfs) {
+                     Duration idleTimeout, Duration endpointSilence, double speechThresholdDbfs)
+        implements Serializable {
 
     /** The recogniser's input rate. */
     public static final int SAMPLE_RATE_16K = 16_000;
