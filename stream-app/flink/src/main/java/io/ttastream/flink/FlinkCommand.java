@@ -89,7 +89,7 @@ public final class FlinkCommand implements Callable<Integer> {
 
         JobClient job = env.executeAsync("tta-flink " + strategy);
         String where = env instanceof LocalStreamEnvironment
-                ? "a local MiniCluster in this JVM (" + parallelism + " slots)" : "the Flink cluster of `flink run`";
+                ? "a local MiniCluster in this JVM, parallelism " + parallelism : "the Flink cluster of `flink run`";
         System.err.printf("tta flink: job %s on %s; Kafka %s, strategy %s, model %s, checkpoints every %s in %s%n",
                 job.getJobID(), where, bootstrap, strategy, adaptation.modelDir(), checkpointInterval, checkpointUri());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> job.cancel().join()));
