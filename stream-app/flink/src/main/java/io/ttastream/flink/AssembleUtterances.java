@@ -104,36 +104,25 @@ final class AssembleUtterances extends KeyedProcessFunction<String, KafkaFrame, 
 
         @Override
         public OpenUtterance open() {
-            byte[] bytes = uncheck(() -> open.value());
+            byte[] bytes = read(open::value);
             return bytes == null ? null : OPEN_CODEC.deserializer().deserialize(null, bytes);
         }
 
         @Override
         public void putOpen(OpenUtterance utterance) {
-            uncheck(() -> {
-                open.update(OPEN_CODEC.serializer().serialize(null, utterance));
-                return null;
-            });
+            write(() -> open.update(OPEN_CODEC.serializer().serialize(null, utterance)));
         }
 
         @Override
         public void appendAudio(long seq, byte[] monoPcm) {
             // Frames arrive in sequence order (the rules reject any other), so the list is in sequence order too.
-            uncheck(() -> {
-                audio.add(monoPcm);
-                return null;
-            });
+            write(() -> audio.add(monoPcm));
         }
 
         @Override
         public byte[] takeAudioAndClear() {
             ByteArrayOutputStream pcm = new ByteArrayOutputStream();
-            uncheck(() -> {
-                for (byte[] frame : audio.get()) {
-                    pcm.writeBytes(frame);
-                }
-                return null;
-            });
+            read(audio::get).forEach(pcm::writeBytes);
             audio.clear();
             open.clear();
             return pcm.toByteArray();
@@ -141,17 +130,27 @@ final class AssembleUtterances extends KeyedProcessFunction<String, KafkaFrame, 
     }
 
     /** Flink's state accessors declare Exception; a failure there fails the task, and Flink restarts it. */
-    private interface StateCall<T> {
-        T call() throws Exception;
+    private interface StateRead<T> {
+        T read() throws Exception;
     }
 
-    private static <T> T uncheck(StateCall<T> call) {
+    private interface StateWrite {
+        void write() throws Exception;
+    }
+
+    private static <T> T read(StateRead<T> read) {
         try {
-            return call.call();
-        } catch (RuntimeException e) {
-            throw e;
+            return read.read();
         } catch (Exception e) {
-            throw new IllegalStateException("keyed state access failed", e);
+            throw new IllegalStateException("reading keyed state failed", e);
+        }
+    }
+
+    private static void write(StateWrite write) {
+        try {
+            write.write();
+        } catch (Exception e) {
+            throw new IllegalStateException("writing keyed state failed", e);
         }
     }
 }

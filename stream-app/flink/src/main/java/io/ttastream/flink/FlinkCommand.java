@@ -3,6 +3,7 @@ package io.ttastream.flink;
 import io.ttastream.app.stream.Config;
 import io.ttastream.app.stream.Topics;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
@@ -14,6 +15,7 @@ import picocli.CommandLine.Option;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -61,6 +63,10 @@ public final class FlinkCommand implements Callable<Integer> {
     @Option(names = "--checkpoint-dir", description = "Checkpoint directory or URI. Default: ${DEFAULT-VALUE}.")
     String checkpointDir = Path.of("runs", "flink-checkpoints").toString();
 
+    @Option(names = "--fresh", description = "Start without state, instead of resuming from the newest checkpoint "
+            + "in a local --checkpoint-dir (open utterances, sequence numbers and each scope's learned weights).")
+    boolean fresh;
+
     @Option(names = "--group-id", description = "The source's consumer group. Default: ${DEFAULT-VALUE}.")
     String groupId = "tta-flink";
 
@@ -82,18 +88,24 @@ public final class FlinkCommand implements Callable<Integer> {
 
         Configuration configuration = TranscriptionJob.configuration(checkpointInterval, checkpointUri());
         configuration.set(TaskManagerOptions.NUM_TASK_SLOTS, parallelism); // used by the local MiniCluster only
+        Optional<Path> resumeFrom = fresh || checkpointDir.contains("://") ? Optional.empty()
+                : TranscriptionJob.latestCheckpoint(Path.of(checkpointDir));
+        resumeFrom.ifPresent(checkpoint -> configuration.set(StateRecoveryOptions.SAVEPOINT_PATH, checkpoint.toUri().toString()));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(configuration);
         env.setParallelism(parallelism);
         TranscriptionJob.build(env, new TranscriptionJob.Settings(bootstrap, groupId, transactionalIdPrefix,
                 Config.defaults(), adaptation));
 
         JobClient job = env.executeAsync("tta-flink " + strategy);
-        String where = env instanceof LocalStreamEnvironment
-                ? "a local MiniCluster in this JVM, parallelism " + parallelism : "the Flink cluster of `flink run`";
-        System.err.printf("tta flink: job %s on %s; Kafka %s, strategy %s, model %s, checkpoints every %s in %s%n",
-                job.getJobID(), where, bootstrap, strategy, adaptation.modelDir(), checkpointInterval, checkpointUri());
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> job.cancel().join()));
-        job.getJobExecutionResult().get();
+        boolean local = env instanceof LocalStreamEnvironment;
+        String where = local ? "a local MiniCluster in this JVM, parallelism " + parallelism : "the Flink cluster of `flink run`";
+        System.err.printf("tta flink: job %s on %s; Kafka %s, strategy %s, model %s, checkpoints every %s in %s, %s%n",
+                job.getJobID(), where, bootstrap, strategy, adaptation.modelDir(), checkpointInterval, checkpointUri(),
+                resumeFrom.map(checkpoint -> "resumed from " + checkpoint).orElse("no state to resume from"));
+        if (local) { // the job lives in this JVM: serve until stopped
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> job.cancel().join()));
+            job.getJobExecutionResult().get();
+        }
         return 0;
     }
 

@@ -7,6 +7,7 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -23,8 +24,16 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The transcription pipeline as a Flink DataStream job, the same as the Kafka Streams service's topology:
@@ -62,17 +71,42 @@ public final class TranscriptionJob {
 
     /**
      * The job's configuration: exactly-once checkpoints every {@code checkpointInterval} into
-     * {@code checkpointDirectory} (a URI), keyed state on RocksDB, and no Kryo fallback (every record type the job
-     * moves has a Flink serializer; a change that would need Kryo fails at submission).
+     * {@code checkpointDirectory} (a URI), kept when the job is cancelled so that the next run can resume from them
+     * ({@link #latestCheckpoint}), keyed state on RocksDB, and no Kryo fallback (every record type the job moves has
+     * a Flink serializer; a change that would need Kryo fails at submission).
      */
     public static Configuration configuration(Duration checkpointInterval, String checkpointDirectory) {
         Configuration configuration = new Configuration();
         configuration.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, checkpointInterval);
         configuration.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
         configuration.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDirectory);
+        configuration.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         configuration.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
         configuration.set(PipelineOptions.GENERIC_TYPES, false);
         return configuration;
+    }
+
+    /**
+     * The newest completed checkpoint under a local checkpoint directory (Flink writes
+     * {@code <job id>/chk-<n>/_metadata} when a checkpoint completes), to resume a new run from.
+     */
+    public static Optional<Path> latestCheckpoint(Path checkpointDirectory) throws IOException {
+        if (!Files.isDirectory(checkpointDirectory)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> files = Files.find(checkpointDirectory, 3, (path, attributes) ->
+                path.getFileName().toString().equals("_metadata") && path.getParent().getFileName().toString().startsWith("chk-"))) {
+            return files.max(Comparator.comparing(TranscriptionJob::modified)).map(Path::getParent);
+        }
+    }
+
+    private static FileTime modified(Path file) {
+        try {
+            return Files.getLastModifiedTime(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Adds the pipeline to {@code env}, configured as {@link #configuration} says. */

@@ -9,6 +9,7 @@ import io.ttastream.app.stream.Topics;
 import io.ttastream.asr.audio.Pcm16;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -45,7 +46,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The Flink job on a local MiniCluster (1 task manager, 2 slots, no restarts) against a real Kafka broker forked
  * from the Kafka jars: frames in, transcripts and adaptation events out, exactly once for a read_committed
- * consumer; malformed frames in the dead-letter topic with their reason while their streams go on.
+ * consumer; malformed frames in the dead-letter topic with their reason while their streams go on; a second run
+ * resumes from the first one's last checkpoint.
  */
 class TranscriptionJobTest {
 
@@ -63,7 +65,7 @@ class TranscriptionJobTest {
     void framesBecomeTranscriptsAndEventsExactlyOnceAndBadFramesGoToTheDeadLetterTopic() throws Exception {
         try (EmbeddedKafka broker = EmbeddedKafka.start(dir)) {
             Topics.createMissing(broker.bootstrap(), 2);
-            JobClient job = startJob(broker.bootstrap());
+            JobClient job = startJob(broker.bootstrap(), null);
             try {
                 produceFrames(broker.bootstrap());
 
@@ -124,13 +126,42 @@ class TranscriptionJobTest {
             } finally {
                 job.cancel().get();
             }
+
+            // A new run resumes from the last checkpoint: sequence numbers, utterance counts and learned state go on,
+            // and nothing already written is written again.
+            Path checkpoint = TranscriptionJob.latestCheckpoint(dir.resolve("checkpoints")).orElseThrow();
+            job = startJob(broker.bootstrap(), checkpoint);
+            try {
+                try (KafkaProducer<String, byte[]> producer = producer(broker.bootstrap())) {
+                    long seq = 4L * UTTERANCES_PER_SCOPE; // stream a's next sequence number
+                    producer.send(frame("a", seq - 1, 16000, true, "a-replayed", tone(3200, 300)));
+                    for (int f = 0; f < 4; f++) {
+                        producer.send(frame("a", seq + f, 16000, f == 3, "a-after-restart", tone(3200, 300 + 100 * f)));
+                    }
+                }
+                Map<String, List<ConsumerRecord<String, byte[]>>> output = consume(broker.bootstrap(), Map.of(
+                        Topics.ASR_TRANSCRIPTS, 1, Topics.TTA_EVENTS, 0, Topics.AUDIO_FRAMES_DLQ, 1));
+                List<JsonNode> transcripts = json(output.get(Topics.ASR_TRANSCRIPTS));
+                assertEquals(1, transcripts.size(), transcripts.toString());
+                assertEquals("a-after-restart", transcripts.get(0).path("utterance").asText());
+                assertEquals("dsuta@a#6", transcripts.get(0).path("model_version").asText());
+                assertEquals(List.of(), output.get(Topics.TTA_EVENTS));
+                assertEquals(1, output.get(Topics.AUDIO_FRAMES_DLQ).size());
+                assertEquals("duplicate_sequence", header(output.get(Topics.AUDIO_FRAMES_DLQ).get(0), FrameHeaders.REASON));
+            } finally {
+                job.cancel().get();
+            }
         }
     }
 
-    private JobClient startJob(String bootstrap) throws Exception {
+    /** Starts the job on a local MiniCluster, from {@code checkpoint} unless it is null. */
+    private JobClient startJob(String bootstrap, Path checkpoint) throws Exception {
         Configuration configuration = TranscriptionJob.configuration(Duration.ofMillis(200), dir.resolve("checkpoints").toUri().toString());
         configuration.set(TaskManagerOptions.NUM_TASK_SLOTS, 2);
         configuration.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        if (checkpoint != null) {
+            configuration.set(StateRecoveryOptions.SAVEPOINT_PATH, checkpoint.toUri().toString());
+        }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, configuration);
         TranscriptionJob.build(env, new TranscriptionJob.Settings(bootstrap, "tta-flink-test", "tta-flink-test",
                 Config.defaults().withIdleTimeout(Duration.ofMillis(500)),
@@ -145,8 +176,7 @@ class TranscriptionJobTest {
      */
     private static void produceFrames(String bootstrap) {
         Map<String, Long> nextSeq = new HashMap<>();
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new StringSerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer = producer(bootstrap)) {
             for (int u = 0; u < UTTERANCES_PER_SCOPE; u++) {
                 for (String stream : SCOPES) {
                     for (int f = 0; f < 4; f++) {
@@ -166,6 +196,11 @@ class TranscriptionJobTest {
             producer.send(frame("quiet", 1, 16000, false, null, tone(3200, 400)));
             producer.flush();
         }
+    }
+
+    private static KafkaProducer<String, byte[]> producer(String bootstrap) {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
+                new StringSerializer(), new ByteArraySerializer());
     }
 
     private static ProducerRecord<String, byte[]> frame(String stream, long seq, int rate, boolean end, String utterance, byte[] pcm) {
