@@ -76,7 +76,7 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println("tta demo: starting an embedded Kafka broker (KRaft, no Docker) ...");
         try (EmbeddedKafka broker = EmbeddedKafka.start(work);
              Recogniser recogniser = new Recogniser(checkpoint(), Runtime.getRuntime().availableProcessors(), "demo")) {
-            ServeCommand.createTopics(broker.bootstrap(), 1);
+            Topics.createMissing(broker.bootstrap(), 1);
             StrategyRecognizer adapted = new StrategyRecognizer(strategy, adaptation.sutaConfig(), recogniser::newModel, null, false);
             Strategy source = Strategies.create("source", recogniser.newModel(), adaptation.sutaConfig());
             Map<String, String> sourceText = new ConcurrentHashMap<>();

@@ -72,7 +72,7 @@ final class LoadtestCommand implements Callable<Integer> {
                      : RandomCheckpoint.create(RandomCheckpoint.tinyConfig(), 1), Runtime.getRuntime().availableProcessors(),
                      "loadtest")) {
             String servers = broker != null ? broker.bootstrap() : bootstrap;
-            ServeCommand.createTopics(servers, Math.max(1, streams));
+            Topics.createMissing(servers, Math.max(1, streams));
             StrategyRecognizer recognizer = new StrategyRecognizer(strategy, adaptation.sutaConfig(), recogniser::newModel, null, false);
             Properties props = TranscriptionTopology.properties("tta-loadtest-" + System.nanoTime(), servers, work.resolve("streams"));
             try (KafkaStreams service = new KafkaStreams(TranscriptionTopology.build(Config.defaults(), recognizer), props)) {

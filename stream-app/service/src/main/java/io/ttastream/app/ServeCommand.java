@@ -5,9 +5,6 @@ import io.ttastream.app.stream.Config;
 import io.ttastream.app.stream.Topics;
 import io.ttastream.app.stream.TranscriptionTopology;
 import io.ttastream.state.WeightStore;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -16,11 +13,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -69,7 +63,7 @@ final class ServeCommand implements Callable<Integer> {
         if (names.size() != 1) {
             throw new IllegalArgumentException("serve runs one strategy, got " + names);
         }
-        createTopics(bootstrap, partitions);
+        Topics.createMissing(bootstrap, partitions);
         Recogniser recogniser = Recogniser.load(modelOptions.modelDirectory(), modelOptions.threads);
         WeightStore weights = WeightStore.open(weightsDir, recogniser.modelId());
         StrategyRecognizer recognizer = new StrategyRecognizer(names.get(0), adaptation.sutaConfig(),
@@ -95,22 +89,5 @@ final class ServeCommand implements Callable<Integer> {
                 applicationId, bootstrap, names.get(0), modelOptions.modelDirectory(), recogniser.modelId(), weightsDir, port);
         stopped.await();
         return 0;
-    }
-
-    /** Creates the service's topics when they are missing. */
-    static void createTopics(String bootstrap, int partitions) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            Set<String> existing = admin.listTopics().names().get();
-            List<NewTopic> missing = new ArrayList<>();
-            for (String topic : List.of(Topics.AUDIO_FRAMES, Topics.AUDIO_FRAMES_DLQ, Topics.ASR_TRANSCRIPTS, Topics.TTA_EVENTS,
-                    Topics.ASR_REFERENCES)) {
-                if (!existing.contains(topic)) {
-                    missing.add(new NewTopic(topic, partitions, (short) 1));
-                }
-            }
-            if (!missing.isEmpty()) {
-                admin.createTopics(missing).all().get();
-            }
-        }
     }
 }

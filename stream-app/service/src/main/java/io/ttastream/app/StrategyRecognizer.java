@@ -6,16 +6,14 @@ import io.ttastream.adaptation.strategy.Strategies;
 import io.ttastream.adaptation.strategy.Strategy;
 import io.ttastream.adaptation.suta.SutaConfig;
 import io.ttastream.app.stream.Recognizer;
+import io.ttastream.app.stream.StrategySnapshots;
+import io.ttastream.app.stream.StrategyStep;
 import io.ttastream.app.stream.Utterance;
-import io.ttastream.asr.audio.FeatureExtractor;
-import io.ttastream.asr.audio.Resampler;
 import io.ttastream.state.ScopedWeightStore;
 import io.ttastream.state.Snapshot;
 import io.ttastream.state.VersionInfo;
 import io.ttastream.state.WeightStore;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -91,21 +89,16 @@ final class StrategyRecognizer implements Recognizer {
         Scope scope = scopes.compute(utterance.scope(), (name, known) ->
                 known != null && (inputPartition == null || known.isNext(inputPartition, inputOffset))
                         ? known : open(name, inputPartition, inputOffset));
-        float[] samples = utterance.samples();
-        if (utterance.sampleRate() != 16000) {
-            samples = Resampler.resample(samples, utterance.sampleRate(), 16000);
-        }
-        float[] inputValues = FeatureExtractor.normalize(samples);
-        Strategy.Outcome outcome;
+        StrategyStep.Result outcome;
         String sourceText = null;
         int count;
         synchronized (scope) {
-            outcome = scope.strategy.process(inputValues);
+            outcome = StrategyStep.run(scope.strategy, utterance);
             if (decodeSource) {
                 if (scope.source == null) {
                     scope.source = Strategies.create("source", models.get(), suta);
                 }
-                sourceText = scope.source.process(inputValues).text();
+                sourceText = StrategyStep.run(scope.source, utterance).text();
             }
             count = ++scope.processed;
             if (inputPartition != null) {
@@ -114,20 +107,8 @@ final class StrategyRecognizer implements Recognizer {
                 commit(utterance.scope(), scope.strategy, inputPartition, inputOffset + 1);
             }
         }
-        List<Event> events = new ArrayList<>();
-        for (Strategy.Event e : outcome.events()) {
-            Map<String, Object> details = new LinkedHashMap<>();
-            details.put("reason", e.reason());
-            if (Double.isFinite(e.statistic())) {
-                details.put("statistic", e.statistic());
-            }
-            events.add(new Event(e.kind().replace('-', '_'), details));
-        }
-        if (outcome.nonFinite()) {
-            events.add(new Event("non_finite", Map.of("reason", "non-finite loss or gradient; unadapted transcript")));
-        }
         return new Result(outcome.text(), sourceText, outcome.entropyBefore(), outcome.entropyAfter(), strategyName,
-                strategyName + "@" + utterance.scope() + "#" + count, events);
+                StrategyStep.modelVersion(strategyName, utterance.scope(), count), outcome.events());
     }
 
     /** A scope's strategy: fresh, or restored to the stored state that precedes {@code offset}. */

@@ -7,6 +7,6 @@ package io.ttastream.app.stream;
  * @param scope       the adaptation scope header, or null when absent
  * @param pcm         interleaved PCM16LE samples, a whole number of sample frames, never empty
  */
-record Frame(String stream, long seq, int sampleRate, int channels, boolean endOfUtterance,
+public record Frame(String stream, long seq, int sampleRate, int channels, boolean endOfUtterance,
              String utteranceId, String scope, byte[] pcm) implements CheckedFrame {
 }

@@ -15,12 +15,12 @@ import org.apache.kafka.common.serialization.Serde;
  * @param lastFrameWallMs        wall-clock time the last frame was processed, for the idle timeout
  * @param lastTimestamp          the last frame's record timestamp, given to the emitted utterance
  */
-record OpenUtterance(String id, String requestedId, String scope, int sampleRate, int part, long firstSeq,
+public record OpenUtterance(String id, String requestedId, String scope, int sampleRate, int part, long firstSeq,
                      long lastSeq, long sampleCount, boolean heardSpeech, long trailingSilenceSamples,
                      long lastFrameWallMs, long lastTimestamp) {
 
     /** An empty utterance that {@code frame} will open; {@code part} counts max-length splits. */
-    static OpenUtterance startingWith(Frame frame, int part) {
+    public static OpenUtterance startingWith(Frame frame, int part) {
         String id = frame.utteranceId() == null ? frame.stream() + "-" + frame.seq()
                 : part == 0 ? frame.utteranceId() : frame.utteranceId() + "#" + part;
         String scope = frame.scope() == null ? frame.stream() : frame.scope();
@@ -32,25 +32,25 @@ record OpenUtterance(String id, String requestedId, String scope, int sampleRate
      * Whether {@code frame} belongs to this utterance: the same sample rate, and an utterance id and scope that
      * are either absent or the same (producers may send them on an utterance's first frame only).
      */
-    boolean isContinuedBy(Frame frame) {
+    public boolean isContinuedBy(Frame frame) {
         return frame.sampleRate() == sampleRate
                 && (frame.utteranceId() == null || frame.utteranceId().equals(requestedId))
                 && (frame.scope() == null || frame.scope().equals(scope));
     }
 
     /** This utterance with one more frame of {@code samples} mono samples appended. */
-    OpenUtterance append(Frame frame, int samples, boolean speech, long wallMs, long timestamp) {
+    public OpenUtterance append(Frame frame, int samples, boolean speech, long wallMs, long timestamp) {
         return new OpenUtterance(id, requestedId, scope, sampleRate, part, firstSeq, frame.seq(),
                 sampleCount + samples, heardSpeech || speech, speech ? 0 : trailingSilenceSamples + samples,
                 wallMs, timestamp);
     }
 
-    Utterance toUtterance(String stream, byte[] pcm, ClosingReason reason) {
+    public Utterance toUtterance(String stream, byte[] pcm, ClosingReason reason) {
         return new Utterance(stream, scope, id, firstSeq, lastSeq, sampleRate, pcm, reason);
     }
 
-    /** The serde of the assembler's store. */
-    static Serde<OpenUtterance> serde() {
+    /** The serde of the assembler's state (a Kafka Streams store, Flink keyed state). */
+    public static Serde<OpenUtterance> serde() {
         return Binary.serde((u, out) -> {
             Binary.writeString(out, u.id);
             Binary.writeString(out, u.requestedId);

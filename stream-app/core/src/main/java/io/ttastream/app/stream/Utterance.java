@@ -32,8 +32,8 @@ public record Utterance(String stream, String scope, String id, long firstSeq, l
         return (double) sampleCount() / sampleRate;
     }
 
-    /** The serde of the repartition topic that carries utterances to the task of their scope. */
-    static Serde<Utterance> serde() {
+    /** The serde of the records that carry utterances to the task of their scope (a repartition topic, a Flink shuffle). */
+    public static Serde<Utterance> serde() {
         return Binary.serde((u, out) -> {
             Binary.writeString(out, u.stream);
             Binary.writeString(out, u.scope);

@@ -11,7 +11,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
-/** The small binary codecs of the records the topology stores and repartitions, as Kafka serdes. */
+/** The small binary codecs of the records the pipeline stores and repartitions, as Kafka serdes. */
 final class Binary {
 
     interface Writer<T> {

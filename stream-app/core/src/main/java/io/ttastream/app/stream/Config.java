@@ -1,10 +1,12 @@
 package io.ttastream.app.stream;
 
+import java.io.Serializable;
 import java.time.Duration;
 import java.util.Set;
 
 /**
- * What the transcription topology accepts and when it closes an utterance.
+ * What the transcription pipeline (the Kafka Streams service and the Flink job alike) accepts and when it
+ * closes an utterance.
  *
  * @param acceptedSampleRates frames at any other rate are rejected (the recogniser expects 16 kHz and the
  *                            service does not resample yet)
@@ -18,7 +20,8 @@ import java.util.Set;
  * @param speechThresholdDbfs a frame whose RMS level is at least this (dB relative to full scale) counts as speech
  */
 public record Config(Set<Integer> acceptedSampleRates, int maxFrameBytes, Duration maxUtterance,
-                     Duration idleTimeout, Duration endpointSilence, double speechThresholdDbfs) {
+                     Duration idleTimeout, Duration endpointSilence, double speechThresholdDbfs)
+        implements Serializable {
 
     /** The recogniser's input rate. */
     public static final int SAMPLE_RATE_16K = 16_000;
@@ -79,13 +82,13 @@ public record Config(Set<Integer> acceptedSampleRates, int maxFrameBytes, Durati
     }
 
     /** How often the idle check runs: a quarter of the timeout, so an idle utterance waits at most 1.25 timeouts. */
-    Duration idleCheckInterval() {
+    public Duration idleCheckInterval() {
         Duration quarter = idleTimeout.dividedBy(4);
         return quarter.toMillis() < 10 ? Duration.ofMillis(10) : quarter;
     }
 
     /** The number of samples {@code duration} holds at {@code sampleRate}, rounded down. */
-    static long samplesIn(Duration duration, int sampleRate) {
+    public static long samplesIn(Duration duration, int sampleRate) {
         return duration.toMillis() * sampleRate / 1000;
     }
 
