@@ -2,13 +2,12 @@ package io.ttastream.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ttastream.adaptation.bench.Corruption;
 import io.ttastream.adaptation.bench.Domains;
 import io.ttastream.adaptation.data.Manifest;
 import io.ttastream.adaptation.metrics.ErrorRate;
 import io.ttastream.adaptation.model.RandomCheckpoint;
-import io.ttastream.adaptation.strategy.Strategies;
-import io.ttastream.adaptation.strategy.Strategy;
 import io.ttastream.app.metrics.TtaMetrics;
 import io.ttastream.app.stream.Config;
 import io.ttastream.app.stream.Recognizer;
@@ -17,11 +16,14 @@ import io.ttastream.app.stream.TranscriptionTopology;
 import io.ttastream.asr.Checkpoint;
 import io.ttastream.asr.HuggingFaceCheckpoints;
 import io.ttastream.asr.audio.AudioLoader;
-import io.ttastream.asr.audio.FeatureExtractor;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -34,7 +36,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The main job on the embedded default: starts a real single-node Kafka broker (no Docker), runs the
@@ -77,14 +78,8 @@ final class DemoCommand implements Callable<Integer> {
         try (EmbeddedKafka broker = EmbeddedKafka.start(work);
              Recogniser recogniser = new Recogniser(checkpoint(), Runtime.getRuntime().availableProcessors(), "demo")) {
             Topics.createMissing(broker.bootstrap(), 1);
-            StrategyRecognizer adapted = new StrategyRecognizer(strategy, adaptation.sutaConfig(), recogniser::newModel, null, false);
-            Strategy source = Strategies.create("source", recogniser.newModel(), adaptation.sutaConfig());
-            Map<String, String> sourceText = new ConcurrentHashMap<>();
-            Recognizer recognizer = utterance -> {
-                float[] input = FeatureExtractor.normalize(utterance.samples());
-                sourceText.put(utterance.id(), source.process(input).text()); // the baseline, for the comparison only
-                return adapted.recognize(utterance);
-            };
+            // The source decoding rides along, for the side-by-side comparison.
+            Recognizer recognizer = new StrategyRecognizer(strategy, adaptation.sutaConfig(), recogniser::newModel, null, true);
             Properties props = TranscriptionTopology.properties("tta-demo", broker.bootstrap(), work.resolve("streams"));
             props.put("commit.interval.ms", "200");
             try (TtaMetrics metrics = new TtaMetrics();
@@ -94,28 +89,36 @@ final class DemoCommand implements Callable<Integer> {
                 System.out.printf("broker %s, service strategy '%s', %d utterances from %s%nmetrics: http://localhost:%d/metrics%n%n",
                         broker.bootstrap(), strategy, entries.size(), manifestPath, port);
                 String[] domainOf = produce(broker.bootstrap(), entries, corruptions);
-                report(broker.bootstrap(), entries, domainOf, sourceText);
+                report(broker.bootstrap(), entries, domainOf);
             }
         }
         return 0;
     }
 
-    /** Streams every utterance as 0.1 s PCM16 frames; returns each utterance's domain. */
+    /**
+     * Streams every utterance as 0.1 s PCM16 frames, and its reference to asr.references so that the service's
+     * online WER metrics fill in; returns each utterance's domain.
+     */
     private String[] produce(String bootstrap, List<Manifest.Entry> entries, Domains corruptions) throws Exception {
         String[] domainOf = new String[entries.size()];
         int perDomain = (entries.size() + domains.size() - 1) / domains.size();
-        try (FrameProducer producer = new FrameProducer(bootstrap, "demo", null, 0.1)) {
+        try (FrameProducer producer = new FrameProducer(bootstrap, "demo", null, 0.1);
+             KafkaProducer<String, String> references = new KafkaProducer<>(
+                     Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new StringSerializer(), new StringSerializer())) {
             for (int u = 0; u < entries.size(); u++) {
                 domainOf[u] = domains.get(Math.min(u / perDomain, domains.size() - 1));
                 Corruption corruption = corruptions.resolve(domainOf[u]).variant(u);
-                producer.send(String.format("u%02d", u), corruption.apply(AudioLoader.load16k(entries.get(u).audio()), u), false);
+                String id = String.format("u%02d", u);
+                producer.send(id, corruption.apply(AudioLoader.load16k(entries.get(u).audio()), u), false);
+                ObjectNode reference = JSON.createObjectNode().put("utterance", id).put("text", entries.get(u).reference());
+                references.send(new ProducerRecord<>(Topics.ASR_REFERENCES, "demo", reference.toString()));
             }
         }
         return domainOf;
     }
 
     /** Prints transcripts as they arrive, then adapted vs source WER. */
-    private void report(String bootstrap, List<Manifest.Entry> entries, String[] domainOf, Map<String, String> sourceText) {
+    private void report(String bootstrap, List<Manifest.Entry> entries, String[] domainOf) {
         ErrorRate adaptedErrors = new ErrorRate();
         ErrorRate sourceErrors = new ErrorRate();
         int received = 0;
@@ -130,7 +133,7 @@ final class DemoCommand implements Callable<Integer> {
                     int u = Integer.parseInt(t.path("utterance").asText().substring(1));
                     String reference = entries.get(u).reference();
                     String adaptedText = t.path("text").asText();
-                    String sourceHypothesis = sourceText.getOrDefault(t.path("utterance").asText(), "");
+                    String sourceHypothesis = t.path("source_text").asText();
                     adaptedErrors.add(reference, adaptedText);
                     sourceErrors.add(reference, sourceHypothesis);
                     System.out.printf("[%s %s, %.1f s audio, %d ms]%n  REF:     %s%n  source:  %s%n  %-8s %s%n",
