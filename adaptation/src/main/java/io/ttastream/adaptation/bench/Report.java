@@ -16,10 +16,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The outcome of a benchmark: WER per strategy per domain, real-time factors, and WER over time.
+ * The outcome of a benchmark: WER per strategy per domain, overall CER, real-time factors, and WER over time.
  *
  * <p>WER is corpus WER (all word edits over all reference words, as {@link ErrorRate} sums them),
- * the Dynamic SUTA metric. The real-time factor is compute seconds over audio seconds. Strategies
+ * the Dynamic SUTA metric; CER likewise over characters, which still tells strategies apart when a weak
+ * model's WER is near 100%. The real-time factor is compute seconds over audio seconds. Strategies
  * and domains are listed in the order they first appear in the results.
  */
 public final class Report {
@@ -29,11 +30,12 @@ public final class Report {
      *
      * @param index          the utterance's position in the stream
      * @param words          word edits against the reference, with its word count
+     * @param chars          character edits against the reference, with its character count
      * @param computeSeconds time the strategy spent on it (adaptation and decoding)
      * @param audioSeconds   the utterance's duration
      */
     public record UtteranceResult(int index, String strategy, String domain, ErrorRate.Edits words,
-                                  double computeSeconds, double audioSeconds) {
+                                  ErrorRate.Edits chars, double computeSeconds, double audioSeconds) {
     }
 
     /**
@@ -46,21 +48,27 @@ public final class Report {
     }
 
     /** Totals over a set of utterances. */
-    public record Totals(ErrorRate.Edits words, int utterances, double computeSeconds, double audioSeconds) {
-        static final Totals NONE = new Totals(ErrorRate.Edits.NONE, 0, 0, 0);
+    public record Totals(ErrorRate.Edits words, ErrorRate.Edits chars, int utterances, double computeSeconds,
+                         double audioSeconds) {
+        static final Totals NONE = new Totals(ErrorRate.Edits.NONE, ErrorRate.Edits.NONE, 0, 0, 0);
 
         Totals plus(UtteranceResult r) {
-            return plus(new Totals(r.words(), 1, r.computeSeconds(), r.audioSeconds()));
+            return plus(new Totals(r.words(), r.chars(), 1, r.computeSeconds(), r.audioSeconds()));
         }
 
         Totals plus(Totals other) {
-            return new Totals(words.plus(other.words), utterances + other.utterances,
+            return new Totals(words.plus(other.words), chars.plus(other.chars), utterances + other.utterances,
                     computeSeconds + other.computeSeconds, audioSeconds + other.audioSeconds);
         }
 
         /** Corpus WER: word edits over reference words. */
         public double wer() {
             return words.rate();
+        }
+
+        /** Corpus CER: character edits over reference characters. */
+        public double cer() {
+            return chars.rate();
         }
 
         /** Compute seconds per audio second; NaN with no audio. */
@@ -158,17 +166,17 @@ public final class Report {
                 .sorted(Comparator.comparingInt(UtteranceResult::index)).toList();
     }
 
-    /** WER % per strategy (rows) and domain (columns), overall WER, real-time factor, resets. */
+    /** WER % per strategy (rows) and domain (columns), overall WER and CER, real-time factor, resets. */
     public String markdown() {
         StringBuilder out = new StringBuilder("| strategy |");
         domains.forEach(d -> out.append(' ').append(d).append(" |"));
-        out.append(" overall | RTF | resets |\n|---|");
-        out.append("---:|".repeat(domains.size() + 3)).append('\n');
+        out.append(" overall | CER | RTF | resets |\n|---|");
+        out.append("---:|".repeat(domains.size() + 4)).append('\n');
         for (String strategy : strategies) {
             out.append("| ").append(strategy).append(" |");
             for (String domain : domains) out.append(' ').append(percent(totals(strategy, domain))).append(" |");
             Totals all = overall(strategy);
-            out.append(' ').append(percent(all)).append(" | ")
+            out.append(' ').append(percent(all)).append(" | ").append(cerPercent(all)).append(" | ")
                     .append(String.format(Locale.ROOT, "%.3f", all.realTimeFactor())).append(" | ")
                     .append(eventCount(strategy, Event.RESET)).append(" |\n");
         }
@@ -179,13 +187,19 @@ public final class Report {
         return totals.utterances() == 0 ? "-" : String.format(Locale.ROOT, "%.1f", 100 * totals.wer());
     }
 
+    private static String cerPercent(Totals totals) {
+        return totals.utterances() == 0 ? "-" : String.format(Locale.ROOT, "%.1f", 100 * totals.cer());
+    }
+
     /**
      * One row per strategy and domain, then one per strategy with domain {@code ALL}: counts,
-     * edits, WER (a fraction), compute and audio seconds and their ratio.
+     * edits, WER (a fraction), reference characters, character edits and CER, compute and audio seconds and
+     * their ratio.
      */
     public String csv() {
         StringBuilder out = new StringBuilder(
-                "strategy,domain,utterances,reference_words,substitutions,deletions,insertions,wer,compute_s,audio_s,rtf\n");
+                "strategy,domain,utterances,reference_words,substitutions,deletions,insertions,wer,reference_chars,char_edits,cer,"
+                        + "compute_s,audio_s,rtf\n");
         for (String strategy : strategies) {
             for (String domain : domains) {
                 if (totals(strategy, domain).utterances() > 0) csvRow(out, strategy, domain, totals(strategy, domain));
@@ -197,9 +211,9 @@ public final class Report {
 
     private static void csvRow(StringBuilder out, String strategy, String domain, Totals t) {
         ErrorRate.Edits w = t.words();
-        out.append(String.format(Locale.ROOT, "%s,%s,%d,%d,%d,%d,%d,%.6f,%.3f,%.3f,%.6f%n", csvField(strategy), csvField(domain),
-                t.utterances(), w.referenceLength(), w.substitutions(), w.deletions(), w.insertions(), t.wer(),
-                t.computeSeconds(), t.audioSeconds(), t.realTimeFactor()));
+        out.append(String.format(Locale.ROOT, "%s,%s,%d,%d,%d,%d,%d,%.6f,%d,%d,%.6f,%.3f,%.3f,%.6f%n", csvField(strategy),
+                csvField(domain), t.utterances(), w.referenceLength(), w.substitutions(), w.deletions(), w.insertions(),
+                t.wer(), t.chars().referenceLength(), t.chars().total(), t.cer(), t.computeSeconds(), t.audioSeconds(), t.realTimeFactor()));
     }
 
     private static String csvField(String value) {
@@ -219,11 +233,12 @@ public final class Report {
         new WerPlot(this, window).draw(svg, width, height);
         StringBuilder table = new StringBuilder("<table>\n<tr><th>strategy</th>");
         domains.forEach(d -> table.append("<th>").append(Canvas.Svg.escape(d)).append("</th>"));
-        table.append("<th>overall</th><th>RTF</th><th>resets</th></tr>\n");
+        table.append("<th>overall</th><th>CER</th><th>RTF</th><th>resets</th></tr>\n");
         for (String strategy : strategies) {
             table.append("<tr><td>").append(Canvas.Svg.escape(strategy)).append("</td>");
             for (String domain : domains) table.append("<td>").append(percent(totals(strategy, domain))).append("</td>");
             table.append("<td>").append(percent(overall(strategy))).append("</td><td>")
+                    .append(cerPercent(overall(strategy))).append("</td><td>")
                     .append(String.format(Locale.ROOT, "%.3f", overall(strategy).realTimeFactor())).append("</td><td>")
                     .append(eventCount(strategy, Event.RESET)).append("</td></tr>\n");
         }

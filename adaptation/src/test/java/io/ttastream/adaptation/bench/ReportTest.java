@@ -20,8 +20,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ReportTest {
 
+    /** A result whose character edits are its word edits over five characters a word (so CER = WER / 5). */
     static Report.UtteranceResult result(int index, String strategy, String domain, Edits words, double compute, double audio) {
-        return new Report.UtteranceResult(index, strategy, domain, words, compute, audio);
+        Edits chars = new Edits(words.substitutions(), words.deletions(), words.insertions(), 5 * words.referenceLength());
+        return new Report.UtteranceResult(index, strategy, domain, words, chars, compute, audio);
     }
 
     /**
@@ -74,16 +76,17 @@ class ReportTest {
     void markdownAndCsvCarryTheNumbers() {
         Report report = handMade();
         assertEquals("""
-                | strategy | AC | BA | overall | RTF | resets |
-                |---|---:|---:|---:|---:|---:|
-                | source | 15.0 | 20.0 | 16.7 | 0.333 | 0 |
-                | suta | 5.0 | 30.0 | 13.3 | 1.333 | 1 |
+                | strategy | AC | BA | overall | CER | RTF | resets |
+                |---|---:|---:|---:|---:|---:|---:|
+                | source | 15.0 | 20.0 | 16.7 | 3.3 | 0.333 | 0 |
+                | suta | 5.0 | 30.0 | 13.3 | 2.7 | 1.333 | 1 |
                 """, report.markdown());
         List<String> csv = report.csv().lines().toList();
-        assertEquals("strategy,domain,utterances,reference_words,substitutions,deletions,insertions,wer,compute_s,audio_s,rtf", csv.get(0));
+        assertEquals("strategy,domain,utterances,reference_words,substitutions,deletions,insertions,wer,reference_chars,"
+                + "char_edits,cer,compute_s,audio_s,rtf", csv.get(0));
         assertEquals(7, csv.size());
-        assertTrue(csv.contains("suta,BA,2,10,1,1,1,0.300000,8.000,8.000,1.000000"), csv.toString());
-        assertTrue(csv.contains("source,ALL,4,30,3,1,1,0.166667,4.000,12.000,0.333333"), csv.toString());
+        assertTrue(csv.contains("suta,BA,2,10,1,1,1,0.300000,50,3,0.060000,8.000,8.000,1.000000"), csv.toString());
+        assertTrue(csv.contains("source,ALL,4,30,3,1,1,0.166667,150,5,0.033333,4.000,12.000,0.333333"), csv.toString());
     }
 
     @Test

@@ -66,7 +66,8 @@ final class BenchCommand implements Callable<Integer> {
                     Strategy.Outcome outcome = strategy.process(input);
                     double seconds = (System.nanoTime() - start) / 1e9;
                     results.add(new Report.UtteranceResult(item.index(), strategy.name(), item.domain(),
-                            ErrorRate.wordEdits(item.utterance().reference(), outcome.text()), seconds, audioSeconds));
+                            ErrorRate.wordEdits(item.utterance().reference(), outcome.text()),
+                            ErrorRate.charEdits(item.utterance().reference(), outcome.text()), seconds, audioSeconds));
                     for (Strategy.Event e : outcome.events()) {
                         events.add(new Report.Event(item.index(), strategy.name(),
                                 e.kind().equals(Strategy.Event.RESET) ? Report.Event.RESET : Report.Event.SLOW_UPDATE, e.reason()));

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Measures a source model the way models/source/MODEL_CARD.md reports it:
+# (a) held-out synthetic voices, (b) real speech, (c) real speech in real noise, each with and without SUTA.
+# Usage: tools/model/evaluate.sh MODEL_DIR [HELDOUT_TSV]   (HELDOUT_TSV defaults to runs/synth/heldout.tsv,
+# written by `bin/tta synth`; see the README's training section)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+model=${1:?usage: tools/model/evaluate.sh MODEL_DIR [HELDOUT_TSV]}
+heldout=${2:-runs/synth/heldout.tsv}
+speech=../shared/data/speech
+noise=../shared/data/noise/background/running_tap.wav
+
+run() { echo; echo "## $1"; shift; bin/tta wer --model "$model" "$@" 2>&1 | grep -v '^WARNING: Using incubator' | grep -v '^\[' ; }
+
+run "(a) held-out synthetic voices, first 100" --manifest "$heldout" --limit 100 --strategy source
+run "(b) real speech: LJ Speech (32)" --manifest "$speech/ljspeech.tsv" --strategy source,suta
+run "(b) real speech: LibriVox (5)" --manifest "$speech/librivox.tsv" --strategy source,suta
+run "(c) LJ Speech + running tap at 5 dB SNR" --manifest "$speech/ljspeech.tsv" --noise "$noise" --snr 5 --strategy source,suta
