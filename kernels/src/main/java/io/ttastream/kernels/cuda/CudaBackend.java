@@ -9,9 +9,6 @@ import static io.ttastream.kernels.Shapes.rowsOf;
 import io.ttastream.kernels.Backend;
 import io.ttastream.kernels.Tensor;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.IdentityHashMap;
-import java.util.Set;
 import jcuda.Pointer;
 import jcuda.Sizeof;
 import jcuda.driver.CUcontext;
@@ -28,9 +25,10 @@ import jcuda.driver.JCudaDriver;
  * <p>Tensors live in device memory ({@link CudaTensor}); only {@link Tensor#toArray()},
  * {@link Tensor#copyFrom(float[])} and the reductions that return a host value ({@link #sum},
  * {@link #sumOfSquares}, {@link #allFinite}) move data to or from the host, and they wait for the
- * GPU. Every kernel goes on the context's default stream, so ops run in call order. Scratch
- * memory (reduction partials, im2col columns, attention score gradients) is allocated once and
- * grown, never per call.
+ * GPU. Every kernel goes on the context's default stream, so ops run in call order. Device memory
+ * comes from a pool ({@link DeviceMemory}) that reuses released blocks, so a loop allocating the
+ * same tensors every step does not call the driver after its first step; scratch memory
+ * (reduction partials, im2col columns, attention score gradients) is grown, never per call.
  *
  * <p>One calling thread at a time: each op makes the backend's context current on the thread
  * that calls it.
@@ -62,7 +60,7 @@ public final class CudaBackend implements Backend {
     private final int multiprocessors;
     private final MatmulPrecision precision;
     private final KernelLibrary kernels;
-    private final Set<CudaTensor> live = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final DeviceMemory memory = new DeviceMemory();
     /** partials[0 .. MAX_PARTIALS) and the reduced value at partials[MAX_PARTIALS]. */
     private final CudaTensor partials;
     /** Grow-only scratch: im2col columns, attention score gradients, weight-norm slice sums. */
@@ -148,12 +146,7 @@ public final class CudaBackend implements Backend {
             return;
         }
         makeCurrent();
-        for (CudaTensor t : live.toArray(new CudaTensor[0])) {
-            t.close();
-        }
-        columns.release();
-        scores.release();
-        sliceSums.release();
+        memory.close();
         kernels.close();
         closed = true;
         JCudaDriver.cuDevicePrimaryCtxRelease(device);
@@ -164,21 +157,16 @@ public final class CudaBackend implements Backend {
     @Override
     public Tensor allocate(int... shape) {
         makeCurrent();
-        CudaTensor t = new CudaTensor(this, new CUdeviceptr(), shape);
+        CudaTensor t = new CudaTensor(this, memory, shape);
         if (t.size() > 0) {
-            JCudaDriver.cuMemAlloc(t.pointer(), (long) t.size() * Sizeof.FLOAT);
             JCudaDriver.cuMemsetD32(t.pointer(), 0, t.size());
         }
-        live.add(t);
         return t;
     }
 
-    /** Frees a tensor's memory; called by {@link CudaTensor#close()}. */
-    void free(CudaTensor t, CUdeviceptr pointer) {
-        if (live.remove(t) && !closed && t.size() > 0) {
-            makeCurrent();
-            JCudaDriver.cuMemFree(pointer);
-        }
+    /** Device memory held from the driver, by tensors alive or released for reuse, and scratch. */
+    public long deviceBytes() {
+        return memory.allocatedBytes();
     }
 
     @Override
@@ -253,10 +241,11 @@ public final class CudaBackend implements Backend {
     private float reduce(String op, Tensor x, int kind) {
         int n = x.size();
         int blocks = Math.max(1, Math.min(MAX_PARTIALS, ceilDiv(n, BLOCK)));
+        CUdeviceptr total = offset(partials.pointer(), MAX_PARTIALS);
         launch(Kernel.PARTIAL_SUMS, blocks, 1, 1, BLOCK, 1, partials.pointer(), ptr(op, x), n, kind);
-        launch(Kernel.FINAL_SUM, 1, 1, 1, BLOCK, 1, partials.pointer(MAX_PARTIALS), partials.pointer(), blocks);
+        launch(Kernel.FINAL_SUM, 1, 1, 1, BLOCK, 1, total, partials.pointer(), blocks);
         float[] result = new float[1];
-        JCudaDriver.cuMemcpyDtoH(Pointer.to(result), partials.pointer(MAX_PARTIALS), Sizeof.FLOAT);
+        JCudaDriver.cuMemcpyDtoH(Pointer.to(result), total, Sizeof.FLOAT);
         return result[0];
     }
 
@@ -808,27 +797,18 @@ public final class CudaBackend implements Backend {
 
     /** A device buffer that only grows: scratch reused by every call of an op. */
     private final class Scratch {
-        private CUdeviceptr pointer;
-        private long capacity;
+        private DeviceMemory.Block block;
 
         /** The buffer, grown to at least {@code floats} elements; its contents are garbage. */
         CUdeviceptr atLeast(long floats) {
-            if (floats > capacity) {
-                release();
-                makeCurrent();
-                pointer = new CUdeviceptr();
-                JCudaDriver.cuMemAlloc(pointer, Math.max(1, floats) * Sizeof.FLOAT);
-                capacity = floats;
+            long bytes = Math.max(1, floats) * Sizeof.FLOAT;
+            if (block == null || block.bytes() < bytes) {
+                if (block != null) {
+                    memory.release(block);
+                }
+                block = memory.take(bytes);
             }
-            return pointer;
-        }
-
-        void release() {
-            if (pointer != null) {
-                JCudaDriver.cuMemFree(pointer);
-                pointer = null;
-                capacity = 0;
-            }
+            return block.pointer();
         }
     }
 }

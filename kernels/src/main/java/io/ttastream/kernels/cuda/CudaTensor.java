@@ -1,36 +1,47 @@
 package io.ttastream.kernels.cuda;
 
 import io.ttastream.kernels.Tensor;
+import java.lang.ref.Cleaner;
 import jcuda.Pointer;
 import jcuda.Sizeof;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.JCudaDriver;
 
 /**
- * A tensor whose elements live in GPU memory, allocated by {@link CudaBackend#allocate} and
- * freed by {@link #close()} (or by the backend's own close, whichever comes first).
+ * A tensor whose elements live in GPU memory, allocated by {@link CudaBackend#allocate}.
+ * {@link #close()} hands its block back to the backend for reuse at once; a tensor nobody closes
+ * hands it back when it is garbage collected, as a CPU tensor's array would be reclaimed.
  */
 public final class CudaTensor extends Tensor {
-    private final CudaBackend owner;
-    private CUdeviceptr pointer;
+    private static final Cleaner CLEANER = Cleaner.create();
 
-    CudaTensor(CudaBackend owner, CUdeviceptr pointer, int... shape) {
+    private final CudaBackend owner;
+    /** Null for a tensor of no elements. */
+    private final CUdeviceptr pointer;
+    private final Cleaner.Cleanable cleanable;
+    private volatile boolean closed;
+
+    /** A tensor of garbage values in a block from {@code memory}. */
+    CudaTensor(CudaBackend owner, DeviceMemory memory, int... shape) {
         super(shape);
         this.owner = owner;
-        this.pointer = pointer;
+        if (size() == 0) {
+            this.pointer = null;
+            this.cleanable = null;
+        } else {
+            DeviceMemory.Block block = memory.take((long) size() * Sizeof.FLOAT);
+            this.pointer = block.pointer();
+            // The action holds the block and the memory, never this tensor.
+            this.cleanable = CLEANER.register(this, () -> memory.release(block));
+        }
     }
 
     /** The device address of element 0; throws once the tensor is closed. */
     CUdeviceptr pointer() {
-        if (pointer == null) {
+        if (closed) {
             throw new IllegalStateException("use of a closed CUDA tensor " + this);
         }
         return pointer;
-    }
-
-    /** The device address of element {@code index}. */
-    CUdeviceptr pointer(long index) {
-        return pointer().withByteOffset(index * Sizeof.FLOAT);
     }
 
     CudaBackend owner() {
@@ -60,9 +71,11 @@ public final class CudaTensor extends Tensor {
 
     @Override
     public void close() {
-        if (pointer != null) {
-            owner.free(this, pointer);
-            pointer = null;
+        if (!closed) {
+            closed = true;
+            if (cleanable != null) {
+                cleanable.clean();
+            }
         }
     }
 }
