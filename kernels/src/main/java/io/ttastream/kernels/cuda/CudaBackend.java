@@ -740,33 +740,37 @@ public final class CudaBackend implements Backend {
     /**
      * Launches a kernel on the default stream. Arguments map to the kernel's parameters in
      * order: a device pointer (null for a null pointer), Integer to int, Long to long, Float to
-     * float, Boolean to int 0 or 1.
+     * float, Boolean to int 0 or 1; they must match the kernel's signature.
      */
     private void launch(Kernel kernel, int gridX, int gridY, int gridZ, int blockX, int blockY, Object... args) {
         makeCurrent();
+        if (args.length != kernel.signature.length()) {
+            throw new IllegalStateException(kernel.symbol + " takes " + kernel.signature.length() + " arguments, got " + args.length);
+        }
         Pointer[] parameters = new Pointer[args.length];
         for (int i = 0; i < args.length; i++) {
-            parameters[i] = parameter(args[i]);
+            parameters[i] = parameter(kernel, kernel.signature.charAt(i), args[i]);
         }
         JCudaDriver.cuLaunchKernel(kernels.function(kernel), gridX, gridY, gridZ, blockX, blockY, 1,
                 0, null, Pointer.to(parameters), null);
     }
 
-    private static Pointer parameter(Object arg) {
-        if (arg == null) {
+    private static Pointer parameter(Kernel kernel, char type, Object arg) {
+        if (type == 'p' && arg == null) {
             return Pointer.to(new CUdeviceptr());
-        } else if (arg instanceof CUdeviceptr p) {
+        } else if (type == 'p' && arg instanceof CUdeviceptr p) {
             return Pointer.to(p);
-        } else if (arg instanceof Integer i) {
+        } else if (type == 'i' && arg instanceof Integer i) {
             return Pointer.to(new int[] {i});
-        } else if (arg instanceof Long l) {
-            return Pointer.to(new long[] {l});
-        } else if (arg instanceof Float f) {
-            return Pointer.to(new float[] {f});
-        } else if (arg instanceof Boolean b) {
+        } else if (type == 'i' && arg instanceof Boolean b) {
             return Pointer.to(new int[] {b ? 1 : 0});
+        } else if (type == 'l' && arg instanceof Long l) {
+            return Pointer.to(new long[] {l});
+        } else if (type == 'f' && arg instanceof Float f) {
+            return Pointer.to(new float[] {f});
         }
-        throw new IllegalArgumentException("no kernel parameter type for " + arg.getClass());
+        throw new IllegalStateException(kernel.symbol + ": argument " + arg + " does not fit parameter type '" + type
+                + "' of " + kernel.signature);
     }
 
     /** The device pointer of a tensor this backend owns. */
