@@ -55,7 +55,7 @@ extern "C" __global__ void final_sum_kernel(float* out, const float* partials, i
     __syncthreads();
     if (threadIdx.x == 0) {
         double total = 0.0;
-        for (int w = 0; w < blockDim.x / WARP; w++) total += scratch[w];
+        for (int w = 0; w < (int) (blockDim.x / WARP); w++) total += scratch[w];
         out[0] = (float) total;
     }
 }
