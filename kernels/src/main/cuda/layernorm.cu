@@ -1,7 +1,6 @@
 // Layer norm over the last dimension of x [N, C].
 // Forward and dx: one warp per row (rows are a few hundred channels wide in wav2vec2), the
-// row's sums reduced with shuffles. dgamma and dbeta: one thread per channel walks the rows,
-// so reads are coalesced across the warp and each output has a single writer.
+// row's sums reduced with shuffles. dgamma and dbeta: column sums over the rows, see below.
 #include "common.cuh"
 
 extern "C" __global__ void layernorm_forward_kernel(float* y, float* mean, float* rstd, const float* x,
@@ -51,14 +50,28 @@ extern "C" __global__ void layernorm_backward_dx_kernel(float* dx, const float* 
 }
 
 // dgamma[i] += sum_r dy[r, i] * xhat[r, i]; dbeta[i] += sum_r dy[r, i]. Either may be null.
+// A block of 32 x blockDim.y threads (at most 32 x 32) per 32 channels: threadIdx.x picks the
+// channel, so a warp reads 32 adjacent floats of a row, threadIdx.y strides over the rows; the
+// partial sums of each channel are then added in shared memory in a fixed order.
 extern "C" __global__ void layernorm_backward_params_kernel(float* dgamma, float* dbeta, const float* dy, const float* x,
                                                             const float* mean, const float* rstd, int rows, int c) {
-    for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < c; i += gridDim.x * blockDim.x) {
-        float dg = 0.f, db = 0.f;
-        for (int r = 0; r < rows; r++) {
+    __shared__ float dgPartial[32][33], dbPartial[32][33];
+    int i = blockIdx.x * WARP + threadIdx.x;
+    float dg = 0.f, db = 0.f;
+    if (i < c) {
+        for (int r = threadIdx.y; r < rows; r += blockDim.y) {
             float g = dy[(long) r * c + i];
             dg += g * (x[(long) r * c + i] - mean[r]) * rstd[r];
             db += g;
+        }
+    }
+    dgPartial[threadIdx.y][threadIdx.x] = dg;
+    dbPartial[threadIdx.y][threadIdx.x] = db;
+    __syncthreads();
+    if (threadIdx.y == 0 && i < c) {
+        for (int k = 1; k < (int) blockDim.y; k++) {
+            dg += dgPartial[k][threadIdx.x];
+            db += dbPartial[k][threadIdx.x];
         }
         if (dgamma) dgamma[i] += dg;
         if (dbeta) dbeta[i] += db;

@@ -10,12 +10,20 @@ extern "C" __global__ void broadcast_rows_kernel(float* out, const float* bias, 
     }
 }
 
-// out[c] += sum over rows of x[r, c]; one thread per column walks the rows, so adjacent threads
-// read adjacent addresses and no two threads write the same output.
+// out[c] += sum over rows of x[r, c]. As layernorm.cu's parameter sums: a block of
+// 32 x blockDim.y threads (at most 32 x 32) per 32 columns, threadIdx.y striding over the rows,
+// the partial sums added in shared memory in a fixed order; each output has one writer.
 extern "C" __global__ void column_sums_add_kernel(float* out, const float* x, int rows, int cols) {
-    for (int c = blockIdx.x * blockDim.x + threadIdx.x; c < cols; c += gridDim.x * blockDim.x) {
-        float acc = 0.f;
-        for (int r = 0; r < rows; r++) acc += x[(long) r * cols + c];
+    __shared__ float partial[32][33];
+    int c = blockIdx.x * WARP + threadIdx.x;
+    float acc = 0.f;
+    if (c < cols) {
+        for (int r = threadIdx.y; r < rows; r += blockDim.y) acc += x[(long) r * cols + c];
+    }
+    partial[threadIdx.y][threadIdx.x] = acc;
+    __syncthreads();
+    if (threadIdx.y == 0 && c < cols) {
+        for (int k = 1; k < (int) blockDim.y; k++) acc += partial[k][threadIdx.x];
         out[c] += acc;
     }
 }

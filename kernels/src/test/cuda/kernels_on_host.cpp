@@ -182,7 +182,7 @@ static void bias_sums() {
     launch(broadcast_rows_kernel, 2, 256, out.data(), bias.data(), rows, cols);
     for (int i = 0; i < rows * cols; i++) e[i] = bias[i % cols];
     check("broadcast_rows", e, out);
-    launch(column_sums_add_kernel, 1, 32, sums.data(), x.data(), rows, cols);
+    launch(column_sums_add_kernel, 3, dim3(32, 32), sums.data(), x.data(), rows, cols);
     for (int c = 0; c < cols; c++) {
         es[c] = start[c];
         for (int r = 0; r < rows; r++) es[c] += x[r * cols + c];
@@ -239,7 +239,7 @@ static void layernorm() {
     launch(layernorm_backward_dx_kernel, 2, 256, dx.data(), dy.data(), x.data(), mean.data(), rstd.data(),
            gamma.data(), rows, c);
     check("layernorm backward dx", edx, dx);
-    launch(layernorm_backward_params_kernel, 1, 64, dg.data(), db.data(), dy.data(), x.data(), mean.data(),
+    launch(layernorm_backward_params_kernel, 3, dim3(32, 4), dg.data(), db.data(), dy.data(), x.data(), mean.data(),
            rstd.data(), rows, c);
     check("layernorm backward dgamma", edg, dg);
     check("layernorm backward dbeta", edb, db);

@@ -351,7 +351,7 @@ public final class CudaBackend implements Backend {
         }
         if (dbias != null) {
             requireShape(op, "dbias", dbias, out);
-            elementwise(Kernel.COLUMN_SUMS_ADD, out, ptr(op, dbias), ptr(op, dy), rows, out);
+            perColumn(Kernel.COLUMN_SUMS_ADD, out, ptr(op, dbias), ptr(op, dy), rows, out);
         }
     }
 
@@ -493,7 +493,7 @@ public final class CudaBackend implements Backend {
                     ptr(op, rstd), ptr(op, gamma), rows, c);
         }
         if (dgamma != null || dbeta != null) {
-            elementwise(Kernel.LAYERNORM_BACKWARD_PARAMS, c,
+            perColumn(Kernel.LAYERNORM_BACKWARD_PARAMS, c,
                     optional(op, "dgamma", dgamma, c), optional(op, "dbeta", dbeta, c),
                     ptr(op, dy), ptr(op, x), ptr(op, mean), ptr(op, rstd), rows, c);
         }
@@ -727,6 +727,13 @@ public final class CudaBackend implements Backend {
     private void elementwise(Kernel kernel, int n, Object... args) {
         if (n > 0) {
             launch(kernel, gridFor(n), 1, 1, BLOCK, 1, args);
+        }
+    }
+
+    /** A column-sum kernel over {@code columns} columns: blocks of 32 columns x 32 row strides. */
+    private void perColumn(Kernel kernel, int columns, Object... args) {
+        if (columns > 0) {
+            launch(kernel, ceilDiv(columns, 32), 1, 1, 32, 32, args);
         }
     }
 
