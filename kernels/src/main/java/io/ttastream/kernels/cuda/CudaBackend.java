@@ -9,13 +9,8 @@ import static io.ttastream.kernels.Shapes.rowsOf;
 import io.ttastream.kernels.Backend;
 import io.ttastream.kernels.Tensor;
 import java.util.Arrays;
-import jcuda.Pointer;
 import jcuda.Sizeof;
-import jcuda.driver.CUcontext;
-import jcuda.driver.CUdevice;
-import jcuda.driver.CUdevice_attribute;
 import jcuda.driver.CUdeviceptr;
-import jcuda.driver.JCudaDriver;
 
 /**
  * A {@link Backend} on one NVIDIA GPU through JCuda's driver API, running the kernels of
@@ -54,13 +49,9 @@ public final class CudaBackend implements Backend {
     private static final int REDUCE_SUM = 0, REDUCE_SUM_OF_SQUARES = 1, REDUCE_NON_FINITE_COUNT = 2;
 
     private final int ordinal;
-    private final CUdevice device = new CUdevice();
-    private final CUcontext context = new CUcontext();
-    private final String deviceName;
-    private final int multiprocessors;
+    private final Device device;
     private final MatmulPrecision precision;
-    private final KernelLibrary kernels;
-    private final DeviceMemory memory = new DeviceMemory();
+    private final DeviceMemory memory;
     /** partials[0 .. MAX_PARTIALS) and the reduced value at partials[MAX_PARTIALS]. */
     private final CudaTensor partials;
     /** Grow-only scratch: im2col columns, attention score gradients, weight-norm slice sums. */
@@ -80,36 +71,16 @@ public final class CudaBackend implements Backend {
      * @throws UnsatisfiedLinkError when JCuda's native library or the driver (libcuda.so.1) cannot be loaded
      */
     public CudaBackend(int ordinal, MatmulPrecision precision) {
-        JCudaDriver.setExceptionsEnabled(true);
-        JCudaDriver.cuInit(0);
-        int[] count = new int[1];
-        JCudaDriver.cuDeviceGetCount(count);
-        if (ordinal < 0 || ordinal >= count[0]) {
-            throw new IllegalArgumentException("no CUDA device " + ordinal + ": the driver sees " + count[0]);
-        }
-        this.ordinal = ordinal;
-        this.precision = precision;
-        JCudaDriver.cuDeviceGet(device, ordinal);
-        JCudaDriver.cuDevicePrimaryCtxRetain(context, device);
-        JCudaDriver.cuCtxSetCurrent(context);
-        byte[] name = new byte[256];
-        JCudaDriver.cuDeviceGetName(name, name.length, device);
-        int end = 0;
-        while (end < name.length && name[end] != 0) {
-            end++;
-        }
-        this.deviceName = new String(name, 0, end, java.nio.charset.StandardCharsets.US_ASCII);
-        this.multiprocessors = attribute(CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT);
-        this.kernels = new KernelLibrary(
-                attribute(CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR),
-                attribute(CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR));
-        this.partials = (CudaTensor) allocate(MAX_PARTIALS + 1);
+        this(ordinal, new JCudaDevice(ordinal), precision);
     }
 
-    private int attribute(int attribute) {
-        int[] value = new int[1];
-        JCudaDriver.cuDeviceGetAttribute(value, attribute, device);
-        return value[0];
+    /** A backend on a given device (an emulated one, in tests). */
+    CudaBackend(int ordinal, Device device, MatmulPrecision precision) {
+        this.ordinal = ordinal;
+        this.device = device;
+        this.precision = precision;
+        this.memory = new DeviceMemory(device);
+        this.partials = (CudaTensor) allocate(MAX_PARTIALS + 1);
     }
 
     @Override
@@ -119,7 +90,7 @@ public final class CudaBackend implements Backend {
 
     /** The GPU's marketing name, e.g. "NVIDIA H100 80GB HBM3". */
     public String deviceName() {
-        return deviceName;
+        return device.name();
     }
 
     public MatmulPrecision precision() {
@@ -129,7 +100,7 @@ public final class CudaBackend implements Backend {
     /** Waits until every op issued so far has finished (for timing). */
     public void synchronize() {
         makeCurrent();
-        JCudaDriver.cuCtxSynchronize();
+        device.synchronize();
     }
 
     /** Makes this backend's context current on the calling thread. */
@@ -137,7 +108,11 @@ public final class CudaBackend implements Backend {
         if (closed) {
             throw new IllegalStateException("CUDA backend " + name() + " is closed");
         }
-        JCudaDriver.cuCtxSetCurrent(context);
+        device.makeCurrent();
+    }
+
+    Device device() {
+        return device;
     }
 
     @Override
@@ -147,9 +122,8 @@ public final class CudaBackend implements Backend {
         }
         makeCurrent();
         memory.close();
-        kernels.close();
         closed = true;
-        JCudaDriver.cuDevicePrimaryCtxRelease(device);
+        device.close();
     }
 
     // ---------------------------------------------------------------- memory
@@ -159,7 +133,7 @@ public final class CudaBackend implements Backend {
         makeCurrent();
         CudaTensor t = new CudaTensor(this, memory, shape);
         if (t.size() > 0) {
-            JCudaDriver.cuMemsetD32(t.pointer(), 0, t.size());
+            device.fill32(t.pointer(), 0, t.size());
         }
         return t;
     }
@@ -182,7 +156,7 @@ public final class CudaBackend implements Backend {
         requireSize("copy", "src", src, dst.size());
         if (dst.size() > 0) {
             makeCurrent();
-            JCudaDriver.cuMemcpyDtoD(ptr("copy", dst), ptr("copy", src), (long) dst.size() * Sizeof.FLOAT);
+            device.copy(ptr("copy", dst), ptr("copy", src), (long) dst.size() * Sizeof.FLOAT);
         }
     }
 
@@ -190,7 +164,7 @@ public final class CudaBackend implements Backend {
     public void fill(Tensor t, float value) {
         if (t.size() > 0) {
             makeCurrent();
-            JCudaDriver.cuMemsetD32(ptr("fill", t), Float.floatToRawIntBits(value), t.size());
+            device.fill32(ptr("fill", t), Float.floatToRawIntBits(value), t.size());
         }
     }
 
@@ -245,7 +219,7 @@ public final class CudaBackend implements Backend {
         launch(Kernel.PARTIAL_SUMS, blocks, 1, 1, BLOCK, 1, partials.pointer(), ptr(op, x), n, kind);
         launch(Kernel.FINAL_SUM, 1, 1, 1, BLOCK, 1, total, partials.pointer(), blocks);
         float[] result = new float[1];
-        JCudaDriver.cuMemcpyDtoH(Pointer.to(result), total, Sizeof.FLOAT);
+        device.download(result, total);
         return result[0];
     }
 
@@ -720,7 +694,7 @@ public final class CudaBackend implements Backend {
 
     /** Blocks for a grid-stride loop over n elements: enough to fill the GPU, no more. */
     private int gridFor(long n) {
-        return (int) Math.max(1, Math.min(ceilDiv(n, BLOCK), 32L * multiprocessors));
+        return (int) Math.max(1, Math.min(ceilDiv(n, BLOCK), 32L * device.multiprocessors()));
     }
 
     /** A one-thread-per-element kernel over n elements. */
@@ -746,38 +720,31 @@ public final class CudaBackend implements Backend {
 
     /**
      * Launches a kernel on the default stream. Arguments map to the kernel's parameters in
-     * order: a device pointer (null for a null pointer), Integer to int, Long to long, Float to
-     * float, Boolean to int 0 or 1; they must match the kernel's signature.
+     * order: a device pointer (null for a null pointer), Integer to int, Boolean to int 0 or 1,
+     * Long to long, Float to float; they must match the kernel's signature.
      */
     private void launch(Kernel kernel, int gridX, int gridY, int gridZ, int blockX, int blockY, Object... args) {
         makeCurrent();
         if (args.length != kernel.signature.length()) {
             throw new IllegalStateException(kernel.symbol + " takes " + kernel.signature.length() + " arguments, got " + args.length);
         }
-        Pointer[] parameters = new Pointer[args.length];
         for (int i = 0; i < args.length; i++) {
-            parameters[i] = parameter(kernel, kernel.signature.charAt(i), args[i]);
+            if (!fits(kernel.signature.charAt(i), args[i])) {
+                throw new IllegalStateException(kernel.symbol + ": argument " + i + " (" + args[i]
+                        + ") does not fit its signature " + kernel.signature);
+            }
         }
-        JCudaDriver.cuLaunchKernel(kernels.function(kernel), gridX, gridY, gridZ, blockX, blockY, 1,
-                0, null, Pointer.to(parameters), null);
+        device.launch(kernel, gridX, gridY, gridZ, blockX, blockY, args);
     }
 
-    private static Pointer parameter(Kernel kernel, char type, Object arg) {
-        if (type == 'p' && arg == null) {
-            return Pointer.to(new CUdeviceptr());
-        } else if (type == 'p' && arg instanceof CUdeviceptr p) {
-            return Pointer.to(p);
-        } else if (type == 'i' && arg instanceof Integer i) {
-            return Pointer.to(new int[] {i});
-        } else if (type == 'i' && arg instanceof Boolean b) {
-            return Pointer.to(new int[] {b ? 1 : 0});
-        } else if (type == 'l' && arg instanceof Long l) {
-            return Pointer.to(new long[] {l});
-        } else if (type == 'f' && arg instanceof Float f) {
-            return Pointer.to(new float[] {f});
-        }
-        throw new IllegalStateException(kernel.symbol + ": argument " + arg + " does not fit parameter type '" + type
-                + "' of " + kernel.signature);
+    private static boolean fits(char type, Object arg) {
+        return switch (type) {
+            case 'p' -> arg == null || arg instanceof CUdeviceptr;
+            case 'i' -> arg instanceof Integer || arg instanceof Boolean;
+            case 'l' -> arg instanceof Long;
+            case 'f' -> arg instanceof Float;
+            default -> false;
+        };
     }
 
     /** The device pointer of a tensor this backend owns. */

@@ -2,10 +2,8 @@ package io.ttastream.kernels.cuda;
 
 import io.ttastream.kernels.Tensor;
 import java.lang.ref.Cleaner;
-import jcuda.Pointer;
 import jcuda.Sizeof;
 import jcuda.driver.CUdeviceptr;
-import jcuda.driver.JCudaDriver;
 
 /**
  * A tensor whose elements live in GPU memory, allocated by {@link CudaBackend#allocate}.
@@ -53,7 +51,7 @@ public final class CudaTensor extends Tensor {
         float[] values = new float[size()];
         if (size() > 0) {
             owner.makeCurrent();
-            JCudaDriver.cuMemcpyDtoH(Pointer.to(values), pointer(), (long) size() * Sizeof.FLOAT);
+            owner.device().download(values, pointer());
         }
         return values;
     }
@@ -65,7 +63,7 @@ public final class CudaTensor extends Tensor {
         }
         if (size() > 0) {
             owner.makeCurrent();
-            JCudaDriver.cuMemcpyHtoD(pointer(), Pointer.to(values), (long) size() * Sizeof.FLOAT);
+            owner.device().upload(pointer(), values);
         }
     }
 

@@ -8,9 +8,7 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import jcuda.CudaException;
 import jcuda.driver.CUdeviceptr;
-import jcuda.driver.JCudaDriver;
 
 /**
  * The device memory of one {@link CudaBackend}: blocks from cuMemAlloc, kept when released and
@@ -27,11 +25,16 @@ final class DeviceMemory implements AutoCloseable {
     /** Attempts to recover from an out-of-memory error by collecting forgotten tensors. */
     private static final int COLLECTION_ATTEMPTS = 3;
 
+    private final Device device;
     private final Map<Long, ArrayDeque<CUdeviceptr>> cached = new HashMap<>();
     private final Queue<Block> released = new ConcurrentLinkedQueue<>();
     private final Set<CUdeviceptr> allocated = Collections.newSetFromMap(new IdentityHashMap<>());
     private long allocatedBytes;
     private volatile boolean closed;
+
+    DeviceMemory(Device device) {
+        this.device = device;
+    }
 
     /** A block of {@code bytes} (already rounded) at {@code pointer}. */
     record Block(CUdeviceptr pointer, long bytes) {
@@ -56,13 +59,12 @@ final class DeviceMemory implements AutoCloseable {
         }
         for (int attempt = 0; ; attempt++) {
             try {
-                CUdeviceptr pointer = new CUdeviceptr();
-                JCudaDriver.cuMemAlloc(pointer, size);
+                CUdeviceptr pointer = device.allocate(size);
                 allocated.add(pointer);
                 allocatedBytes += size;
                 return new Block(pointer, size);
-            } catch (CudaException e) {
-                if (!e.getMessage().contains("OUT_OF_MEMORY") || attempt == COLLECTION_ATTEMPTS) {
+            } catch (RuntimeException e) {
+                if (e.getMessage() == null || !e.getMessage().contains("OUT_OF_MEMORY") || attempt == COLLECTION_ATTEMPTS) {
                     throw e;
                 }
                 // Tensors nobody closed may be garbage already: collect them, then give the
@@ -105,7 +107,7 @@ final class DeviceMemory implements AutoCloseable {
 
     private void free(CUdeviceptr pointer, long size) {
         if (allocated.remove(pointer)) {
-            JCudaDriver.cuMemFree(pointer);
+            device.free(pointer);
             allocatedBytes -= size;
         }
     }
@@ -125,7 +127,7 @@ final class DeviceMemory implements AutoCloseable {
         released.clear();
         cached.clear();
         for (CUdeviceptr pointer : allocated) {
-            JCudaDriver.cuMemFree(pointer);
+            device.free(pointer);
         }
         allocated.clear();
         allocatedBytes = 0;
