@@ -93,6 +93,7 @@ public final class CudaBackend implements Backend {
         return device.name();
     }
 
+    /** How this backend computes matrix products. */
     public MatmulPrecision precision() {
         return precision;
     }

@@ -79,6 +79,7 @@ public final class CudaParityCheck {
             this.random = new Random(seed);
         }
 
+        /** The backend the case runs on. */
         public Backend backend() {
             return backend;
         }
