@@ -1,11 +1,15 @@
 package io.ttastream.kernels;
 
+import static io.ttastream.kernels.Shapes.require;
+import static io.ttastream.kernels.Shapes.requireRank;
+import static io.ttastream.kernels.Shapes.requireShape;
+import static io.ttastream.kernels.Shapes.requireSize;
+import static io.ttastream.kernels.Shapes.rowsOf;
 import static io.ttastream.kernels.VectorMath.L;
 import static io.ttastream.kernels.VectorMath.S;
 
 import java.util.Arrays;
 import java.util.function.IntConsumer;
-import java.util.function.Supplier;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -1003,40 +1007,10 @@ public final class CpuBackend implements Backend {
         }
     }
 
-    /** The number of rows of an activation whose last dimension must be {@code width}. */
-    private static int rowsOf(String op, String name, Tensor x, int width) {
-        require(x.dim(-1) == width, op, () -> name + " " + Arrays.toString(x.shape()) + " must end in " + width);
-        return width == 0 ? 0 : x.size() / width;
-    }
-
     private static float[] data(String op, Tensor t) {
         if (t instanceof CpuTensor cpu) {
             return cpu.data();
         }
         throw new IllegalArgumentException(op + ": " + (t == null ? "null tensor" : "not a CPU tensor: " + t));
-    }
-
-    private static void require(boolean ok, String op, Supplier<String> problem) {
-        if (!ok) {
-            throw new IllegalArgumentException(op + ": " + problem.get());
-        }
-    }
-
-    private static Tensor requireShape(String op, String name, Tensor t, int... shape) {
-        require(t != null, op, () -> name + " is null");
-        require(Arrays.equals(t.shape(), shape), op,
-                () -> name + " has shape " + Arrays.toString(t.shape()) + ", expected " + Arrays.toString(shape));
-        return t;
-    }
-
-    private static void requireSize(String op, String name, Tensor t, int size) {
-        require(t != null, op, () -> name + " is null");
-        require(t.size() == size, op, () -> name + " " + Arrays.toString(t.shape()) + " has " + t.size()
-                + " elements, expected " + size);
-    }
-
-    private static void requireRank(String op, String name, Tensor t, int rank) {
-        require(t != null, op, () -> name + " is null");
-        require(t.rank() == rank, op, () -> name + " " + Arrays.toString(t.shape()) + " must have rank " + rank);
     }
 }

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
                 BenchCommand.class,
                 BenchOpsCommand.class,
                 BenchSutaCommand.class,
+                BenchGpuCommand.class,
                 SynthCommand.class,
                 TrainCommand.class,
                 ServeCommand.class,

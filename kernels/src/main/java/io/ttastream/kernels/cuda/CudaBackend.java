@@ -1,0 +1,793 @@
+package io.ttastream.kernels.cuda;
+
+import static io.ttastream.kernels.Shapes.require;
+import static io.ttastream.kernels.Shapes.requireRank;
+import static io.ttastream.kernels.Shapes.requireShape;
+import static io.ttastream.kernels.Shapes.requireSize;
+import static io.ttastream.kernels.Shapes.rowsOf;
+
+import io.ttastream.kernels.Backend;
+import io.ttastream.kernels.Tensor;
+import java.util.Arrays;
+import jcuda.Sizeof;
+import jcuda.driver.CUdeviceptr;
+
+/**
+ * A {@link Backend} on one NVIDIA GPU through JCuda's driver API, running the kernels of
+ * src/main/cuda (compiled ahead of time, see {@link KernelLibrary}). {@link
+ * io.ttastream.kernels.CpuBackend} is its reference; {@link CudaParityCheck} compares the two.
+ *
+ * <p>Tensors live in device memory ({@link CudaTensor}); only {@link Tensor#toArray()},
+ * {@link Tensor#copyFrom(float[])} and the reductions that return a host value ({@link #sum},
+ * {@link #sumOfSquares}, {@link #allFinite}) move data to or from the host, and they wait for the
+ * GPU. Every kernel goes on the context's default stream, so ops run in call order. Device memory
+ * comes from a pool ({@link DeviceMemory}) that reuses released blocks, so a loop allocating the
+ * same tensors every step does not call the driver after its first step; scratch memory
+ * (reduction partials, im2col columns, attention score gradients) is grown, never per call.
+ *
+ * <p>One calling thread at a time: each op makes the backend's context current on the thread
+ * that calls it.
+ */
+public final class CudaBackend implements Backend {
+    /** How matrix products are computed. */
+    public enum MatmulPrecision {
+        /** FP32 on CUDA cores: matches the CPU to float rounding. */
+        FP32,
+        /** TF32 inputs (10-bit mantissa) on tensor cores, FP32 accumulation: faster, about 1e-3 relative. */
+        TF32
+    }
+
+    /** Threads per block of the one-thread-per-element kernels. */
+    private static final int BLOCK = 256;
+    /** Rows per block of the one-warp-per-row kernels (BLOCK / 32). */
+    private static final int ROWS_PER_BLOCK = BLOCK / 32;
+    /** Most blocks of a reduction's first pass, the length of its partials buffer. */
+    private static final int MAX_PARTIALS = 1024;
+    /** Bound on the im2col buffer (floats); longer convolutions go in chunks of output steps. */
+    private static final long COLUMN_BUDGET = 1L << 25;
+    /** Reduction kinds of partial_sums_kernel, as in elementwise.cu. */
+    private static final int REDUCE_SUM = 0, REDUCE_SUM_OF_SQUARES = 1, REDUCE_NON_FINITE_COUNT = 2;
+
+    private final int ordinal;
+    private final Device device;
+    private final MatmulPrecision precision;
+    private final DeviceMemory memory;
+    /** partials[0 .. MAX_PARTIALS) and the reduced value at partials[MAX_PARTIALS]. */
+    private final CudaTensor partials;
+    /** Grow-only scratch: im2col columns, attention score gradients, weight-norm slice sums. */
+    private final Scratch columns = new Scratch(), scores = new Scratch(), sliceSums = new Scratch();
+    private boolean closed;
+
+    /** The first GPU with FP32 products. */
+    public CudaBackend() {
+        this(0, MatmulPrecision.FP32);
+    }
+
+    /**
+     * Opens GPU {@code ordinal}: initialises the driver, retains the device's primary context
+     * and loads the kernels.
+     *
+     * @throws jcuda.CudaException when there is no such device or the driver refuses
+     * @throws UnsatisfiedLinkError when JCuda's native library or the driver (libcuda.so.1) cannot be loaded
+     */
+    public CudaBackend(int ordinal, MatmulPrecision precision) {
+        this(ordinal, new JCudaDevice(ordinal), precision);
+    }
+
+    /** A backend on a given device (an emulated one, in tests). */
+    CudaBackend(int ordinal, Device device, MatmulPrecision precision) {
+        this.ordinal = ordinal;
+        this.device = device;
+        this.precision = precision;
+        this.memory = new DeviceMemory(device);
+        this.partials = (CudaTensor) allocate(MAX_PARTIALS + 1);
+    }
+
+    @Override
+    public String name() {
+        return "cuda:" + ordinal;
+    }
+
+    /** The GPU's marketing name, e.g. "NVIDIA H100 80GB HBM3". */
+    public String deviceName() {
+        return device.name();
+    }
+
+    /** How this backend computes matrix products. */
+    public MatmulPrecision precision() {
+        return precision;
+    }
+
+    /** Waits until every op issued so far has finished (for timing). */
+    public void synchronize() {
+        makeCurrent();
+        device.synchronize();
+    }
+
+    /** Makes this backend's context current on the calling thread. */
+    void makeCurrent() {
+        if (closed) {
+            throw new IllegalStateException("CUDA backend " + name() + " is closed");
+        }
+        device.makeCurrent();
+    }
+
+    Device device() {
+        return device;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        makeCurrent();
+        memory.close();
+        closed = true;
+        device.close();
+    }
+
+    // ---------------------------------------------------------------- memory
+
+    @Override
+    public Tensor allocate(int... shape) {
+        makeCurrent();
+        CudaTensor t = new CudaTensor(this, memory, shape);
+        if (t.size() > 0) {
+            device.fill32(t.pointer(), 0, t.size());
+        }
+        return t;
+    }
+
+    /** Device memory held from the driver, by tensors alive or released for reuse, and scratch. */
+    public long deviceBytes() {
+        return memory.allocatedBytes();
+    }
+
+    @Override
+    public Tensor fromArray(float[] values, int... shape) {
+        Tensor t = allocate(shape);
+        require(values.length == t.size(), "fromArray", () -> values.length + " values for shape " + Arrays.toString(shape));
+        t.copyFrom(values);
+        return t;
+    }
+
+    @Override
+    public void copy(Tensor dst, Tensor src) {
+        requireSize("copy", "src", src, dst.size());
+        if (dst.size() > 0) {
+            makeCurrent();
+            device.copy(ptr("copy", dst), ptr("copy", src), (long) dst.size() * Sizeof.FLOAT);
+        }
+    }
+
+    @Override
+    public void fill(Tensor t, float value) {
+        if (t.size() > 0) {
+            makeCurrent();
+            device.fill32(ptr("fill", t), Float.floatToRawIntBits(value), t.size());
+        }
+    }
+
+    // ---------------------------------------------------------------- elementwise and reductions
+
+    @Override
+    public void add(Tensor out, Tensor a, Tensor b) {
+        requireShape("add", "a", a, out.shape());
+        requireShape("add", "b", b, out.shape());
+        elementwise(Kernel.ADD, out.size(), ptr("add", out), ptr("add", a), ptr("add", b), out.size());
+    }
+
+    @Override
+    public void axpy(Tensor y, float alpha, Tensor x) {
+        requireSize("axpy", "x", x, y.size());
+        elementwise(Kernel.AXPY, y.size(), ptr("axpy", y), alpha, ptr("axpy", x), y.size());
+    }
+
+    @Override
+    public void scale(Tensor out, Tensor x, float alpha) {
+        requireSize("scale", "x", x, out.size());
+        elementwise(Kernel.SCALE, out.size(), ptr("scale", out), ptr("scale", x), alpha, out.size());
+    }
+
+    @Override
+    public void mul(Tensor out, Tensor a, Tensor b) {
+        requireShape("mul", "a", a, out.shape());
+        requireShape("mul", "b", b, out.shape());
+        elementwise(Kernel.MUL, out.size(), ptr("mul", out), ptr("mul", a), ptr("mul", b), out.size());
+    }
+
+    @Override
+    public float sum(Tensor x) {
+        return reduce("sum", x, REDUCE_SUM);
+    }
+
+    @Override
+    public float sumOfSquares(Tensor x) {
+        return reduce("sumOfSquares", x, REDUCE_SUM_OF_SQUARES);
+    }
+
+    @Override
+    public boolean allFinite(Tensor x) {
+        return reduce("allFinite", x, REDUCE_NON_FINITE_COUNT) == 0f;
+    }
+
+    /** Two-pass reduction (see elementwise.cu) whose one float comes back to the host. */
+    private float reduce(String op, Tensor x, int kind) {
+        int n = x.size();
+        int blocks = Math.max(1, Math.min(MAX_PARTIALS, ceilDiv(n, BLOCK)));
+        CUdeviceptr total = offset(partials.pointer(), MAX_PARTIALS);
+        launch(Kernel.PARTIAL_SUMS, blocks, 1, 1, BLOCK, 1, partials.pointer(), ptr(op, x), n, kind);
+        launch(Kernel.FINAL_SUM, 1, 1, 1, BLOCK, 1, total, partials.pointer(), blocks);
+        float[] result = new float[1];
+        device.download(result, total);
+        return result[0];
+    }
+
+    @Override
+    public void transpose(Tensor y, Tensor x) {
+        requireRank("transpose", "x", x, 2);
+        requireShape("transpose", "y", y, x.dim(1), x.dim(0));
+        transpose("transpose", y, x, false);
+    }
+
+    @Override
+    public void transposeBackward(Tensor dx, Tensor dy) {
+        requireRank("transposeBackward", "dy", dy, 2);
+        requireShape("transposeBackward", "dx", dx, dy.dim(1), dy.dim(0));
+        transpose("transposeBackward", dx, dy, true);
+    }
+
+    /** dst (+)= src^T in 32 x 32 tiles, blocks of 32 x 8 threads (see elementwise.cu). */
+    private void transpose(String op, Tensor dst, Tensor src, boolean accumulate) {
+        int rows = src.dim(0), cols = src.dim(1);
+        launch(Kernel.TRANSPOSE, ceilDiv(cols, 32), ceilDiv(rows, 32), 1, 32, 8,
+                ptr(op, dst), ptr(op, src), rows, cols, accumulate);
+    }
+
+    // ---------------------------------------------------------------- products
+
+    /**
+     * One operand of a batched GEMM: element (r, c) of batch entry z is at
+     * base[z * batchStride + r * ld + c], or base[z * batchStride + c * ld + r] when transposed.
+     */
+    private record Operand(CUdeviceptr base, int ld, long batchStride, boolean isTransposed) {
+        static Operand of(CUdeviceptr base, int ld) {
+            return new Operand(base, ld, 0, false);
+        }
+
+        Operand transposed() {
+            return new Operand(base, ld, batchStride, true);
+        }
+
+        Operand batched(long stride) {
+            return new Operand(base, ld, stride, isTransposed);
+        }
+    }
+
+    /** c = a b (+ c) for {@code batch} independent [m, k] x [k, n] products (see matmul.cu). */
+    private void gemm(int m, int n, int k, int batch, Operand a, Operand b, Operand c, boolean accumulate) {
+        if (m == 0 || n == 0 || batch == 0) {
+            return;
+        }
+        boolean tensorCores = precision == MatmulPrecision.TF32;
+        launch(tensorCores ? Kernel.SGEMM_TF32 : Kernel.SGEMM, ceilDiv(n, 64), ceilDiv(m, 64), batch,
+                tensorCores ? 128 : 256, 1,
+                m, n, k,
+                a.base(), a.ld(), a.batchStride(), a.isTransposed(),
+                b.base(), b.ld(), b.batchStride(), b.isTransposed(),
+                c.base(), c.ld(), c.batchStride(), accumulate);
+    }
+
+    @Override
+    public void matmul(Tensor out, Tensor a, boolean transA, Tensor b, boolean transB, boolean accumulate) {
+        requireRank("matmul", "a", a, 2);
+        requireRank("matmul", "b", b, 2);
+        int m = transA ? a.dim(1) : a.dim(0);
+        int k = transA ? a.dim(0) : a.dim(1);
+        int kb = transB ? b.dim(1) : b.dim(0);
+        int n = transB ? b.dim(0) : b.dim(1);
+        require(k == kb, "matmul", () -> "inner dimensions differ: op(a) " + m + "x" + k + ", op(b) " + kb + "x" + n);
+        requireShape("matmul", "out", out, m, n);
+        Operand opA = Operand.of(ptr("matmul", a), a.dim(1)), opB = Operand.of(ptr("matmul", b), b.dim(1));
+        gemm(m, n, k, 1, transA ? opA.transposed() : opA, transB ? opB.transposed() : opB,
+                Operand.of(ptr("matmul", out), n), accumulate);
+    }
+
+    @Override
+    public void linear(Tensor y, Tensor x, Tensor w, Tensor bias) {
+        requireRank("linear", "w", w, 2);
+        int out = w.dim(0), in = w.dim(1);
+        int rows = rowsOf("linear", "x", x, in);
+        requireShape("linear", "y", y, rows, out);
+        if (bias != null) {
+            requireShape("linear", "bias", bias, out);
+            elementwise(Kernel.BROADCAST_ROWS, rows * out, ptr("linear", y), ptr("linear", bias), rows, out);
+        }
+        gemm(rows, out, in, 1, Operand.of(ptr("linear", x), in), Operand.of(ptr("linear", w), in).transposed(),
+                Operand.of(ptr("linear", y), out), bias != null);
+    }
+
+    @Override
+    public void linearBackward(Tensor dx, Tensor dw, Tensor dbias, Tensor dy, Tensor x, Tensor w) {
+        String op = "linearBackward";
+        requireRank(op, "w", w, 2);
+        int out = w.dim(0), in = w.dim(1);
+        int rows = rowsOf(op, "x", x, in);
+        requireShape(op, "dy", dy, rows, out);
+        Operand gradOut = Operand.of(ptr(op, dy), out);
+        if (dx != null) {
+            requireShape(op, "dx", dx, x.shape());
+            gemm(rows, in, out, 1, gradOut, Operand.of(ptr(op, w), in), Operand.of(ptr(op, dx), in), true);
+        }
+        if (dw != null) {
+            requireShape(op, "dw", dw, w.shape());
+            gemm(out, in, rows, 1, gradOut.transposed(), Operand.of(ptr(op, x), in), Operand.of(ptr(op, dw), in), true);
+        }
+        if (dbias != null) {
+            requireShape(op, "dbias", dbias, out);
+            perColumn(Kernel.COLUMN_SUMS_ADD, out, ptr(op, dbias), ptr(op, dy), rows, out);
+        }
+    }
+
+    /** The checked geometry of one conv1d call. */
+    private record ConvShape(int cin, int tin, int cout, int k, int tout, int groups, int stride, int padLeft) {
+        int inPerGroup() {
+            return cin / groups;
+        }
+
+        int outPerGroup() {
+            return cout / groups;
+        }
+
+        /** Rows of a group's im2col matrix: one per (input channel, kernel tap). */
+        int columnRows() {
+            return inPerGroup() * k;
+        }
+
+        /** Output steps per chunk, so that all groups' columns fit in {@link #COLUMN_BUDGET}. */
+        int chunk() {
+            return (int) Math.max(1, Math.min(tout, COLUMN_BUDGET / ((long) groups * columnRows())));
+        }
+    }
+
+    private static ConvShape convShape(String op, Tensor x, Tensor w, int stride, int padLeft, int padRight, int groups) {
+        requireRank(op, "x", x, 2);
+        requireRank(op, "w", w, 3);
+        require(stride >= 1 && padLeft >= 0 && padRight >= 0 && groups >= 1, op,
+                () -> "bad stride " + stride + ", padding " + padLeft + "/" + padRight + " or groups " + groups);
+        int cin = x.dim(0), tin = x.dim(1), cout = w.dim(0), k = w.dim(2);
+        require(cin % groups == 0 && cout % groups == 0, op,
+                () -> "channels " + cin + " in / " + cout + " out not divisible by groups " + groups);
+        require(w.dim(1) == cin / groups, op,
+                () -> "w " + Arrays.toString(w.shape()) + " needs " + cin / groups + " input channels per group");
+        int span = tin + padLeft + padRight - k;
+        require(span >= 0, op, () -> "kernel " + k + " longer than the padded input " + (tin + padLeft + padRight));
+        return new ConvShape(cin, tin, cout, k, span / stride + 1, groups, stride, padLeft);
+    }
+
+    @Override
+    public void conv1d(Tensor y, Tensor x, Tensor w, Tensor bias, int stride, int padLeft, int padRight, int groups) {
+        String op = "conv1d";
+        ConvShape s = convShape(op, x, w, stride, padLeft, padRight, groups);
+        requireShape(op, "y", y, s.cout(), s.tout());
+        if (bias != null) {
+            requireShape(op, "bias", bias, s.cout());
+            elementwise(Kernel.BROADCAST_COLUMNS, y.size(), ptr(op, y), ptr(op, bias), s.cout(), s.tout());
+        }
+        int rows = s.columnRows(), chunk = s.chunk();
+        CUdeviceptr cols = columns.atLeast((long) s.groups() * rows * chunk);
+        for (int t0 = 0; t0 < s.tout(); t0 += chunk) {
+            int width = Math.min(chunk, s.tout() - t0);
+            im2col(s, ptr(op, x), cols, t0, width);
+            // y_g[:, t0 : t0 + width] (+)= w_g [outPerGroup, rows] x columns_g [rows, width]
+            gemm(s.outPerGroup(), width, rows, s.groups(),
+                    Operand.of(ptr(op, w), rows).batched((long) s.outPerGroup() * rows),
+                    Operand.of(cols, width).batched((long) rows * width),
+                    Operand.of(offset(ptr(op, y), t0), s.tout()).batched((long) s.outPerGroup() * s.tout()),
+                    bias != null);
+        }
+    }
+
+    private void im2col(ConvShape s, CUdeviceptr x, CUdeviceptr cols, int t0, int width) {
+        long n = (long) s.groups() * s.columnRows() * width;
+        launch(Kernel.IM2COL, gridFor(n), 1, 1, BLOCK, 1,
+                cols, x, s.groups(), s.inPerGroup(), s.tin(), s.k(), s.stride(), s.padLeft(), t0, width);
+    }
+
+    @Override
+    public void conv1dBackward(Tensor dx, Tensor dw, Tensor dbias, Tensor dy, Tensor x, Tensor w,
+                               int stride, int padLeft, int padRight, int groups) {
+        String op = "conv1dBackward";
+        ConvShape s = convShape(op, x, w, stride, padLeft, padRight, groups);
+        requireShape(op, "dy", dy, s.cout(), s.tout());
+        if (dbias != null) {
+            requireShape(op, "dbias", dbias, s.cout());
+            launch(Kernel.ROW_SUMS_ADD, Math.min(s.cout(), 65535), 1, 1, BLOCK, 1,
+                    ptr(op, dbias), ptr(op, dy), s.cout(), s.tout());
+        }
+        if (dw != null) {
+            requireShape(op, "dw", dw, w.shape());
+        }
+        if (dx != null) {
+            requireShape(op, "dx", dx, x.shape());
+        }
+        if (dw == null && dx == null) {
+            return;
+        }
+        int rows = s.columnRows(), chunk = s.chunk();
+        CUdeviceptr cols = columns.atLeast((long) s.groups() * rows * chunk);
+        long wStride = (long) s.outPerGroup() * rows, dyStride = (long) s.outPerGroup() * s.tout();
+        for (int t0 = 0; t0 < s.tout(); t0 += chunk) {
+            int width = Math.min(chunk, s.tout() - t0);
+            Operand dyChunk = Operand.of(offset(ptr(op, dy), t0), s.tout()).batched(dyStride);
+            Operand colsOperand = Operand.of(cols, width).batched((long) rows * width);
+            if (dw != null) {
+                // dw_g += dy_g[:, chunk] x columns_g^T
+                im2col(s, ptr(op, x), cols, t0, width);
+                gemm(s.outPerGroup(), rows, width, s.groups(), dyChunk, colsOperand.transposed(),
+                        Operand.of(ptr(op, dw), rows).batched(wStride), true);
+            }
+            if (dx != null) {
+                // columns_g = w_g^T x dy_g[:, chunk], gathered back onto dx by col2im
+                gemm(rows, width, s.outPerGroup(), s.groups(), Operand.of(ptr(op, w), rows).batched(wStride).transposed(),
+                        dyChunk, colsOperand, false);
+                launch(Kernel.COL2IM_ADD, gridFor(dx.size()), 1, 1, BLOCK, 1,
+                        ptr(op, dx), cols, s.cin(), s.inPerGroup(), s.tin(), s.k(), s.stride(), s.padLeft(), t0, width);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- normalisation
+
+    @Override
+    public void layerNorm(Tensor y, Tensor mean, Tensor rstd, Tensor x, Tensor gamma, Tensor beta, float eps) {
+        String op = "layerNorm";
+        int c = x.dim(-1), rows = x.size() / Math.max(1, c);
+        requireShape(op, "y", y, x.shape());
+        requireSize(op, "mean", mean, rows);
+        requireSize(op, "rstd", rstd, rows);
+        requireShape(op, "gamma", gamma, c);
+        requireShape(op, "beta", beta, c);
+        perRow(Kernel.LAYERNORM_FORWARD, rows, ptr(op, y), ptr(op, mean), ptr(op, rstd), ptr(op, x),
+                ptr(op, gamma), ptr(op, beta), rows, c, eps);
+    }
+
+    @Override
+    public void layerNormBackward(Tensor dx, Tensor dgamma, Tensor dbeta, Tensor dy, Tensor x,
+                                  Tensor mean, Tensor rstd, Tensor gamma) {
+        String op = "layerNormBackward";
+        int c = x.dim(-1), rows = x.size() / Math.max(1, c);
+        requireShape(op, "dy", dy, x.shape());
+        requireSize(op, "mean", mean, rows);
+        requireSize(op, "rstd", rstd, rows);
+        requireShape(op, "gamma", gamma, c);
+        if (dx != null) {
+            requireShape(op, "dx", dx, x.shape());
+            perRow(Kernel.LAYERNORM_BACKWARD_DX, rows, ptr(op, dx), ptr(op, dy), ptr(op, x), ptr(op, mean),
+                    ptr(op, rstd), ptr(op, gamma), rows, c);
+        }
+        if (dgamma != null || dbeta != null) {
+            perColumn(Kernel.LAYERNORM_BACKWARD_PARAMS, c,
+                    optional(op, "dgamma", dgamma, c), optional(op, "dbeta", dbeta, c),
+                    ptr(op, dy), ptr(op, x), ptr(op, mean), ptr(op, rstd), rows, c);
+        }
+    }
+
+    @Override
+    public void groupNorm(Tensor y, Tensor mean, Tensor rstd, Tensor x, int groups, Tensor gamma, Tensor beta, float eps) {
+        String op = "groupNorm";
+        requireGroups(op, x, groups);
+        int channels = x.dim(0), steps = x.dim(1);
+        requireShape(op, "y", y, x.shape());
+        requireSize(op, "mean", mean, groups);
+        requireSize(op, "rstd", rstd, groups);
+        requireShape(op, "gamma", gamma, channels);
+        requireShape(op, "beta", beta, channels);
+        launch(Kernel.GROUPNORM_FORWARD, groups, 1, 1, BLOCK, 1, ptr(op, y), ptr(op, mean), ptr(op, rstd), ptr(op, x),
+                groups, channels / groups, steps, ptr(op, gamma), ptr(op, beta), eps);
+    }
+
+    @Override
+    public void groupNormBackward(Tensor dx, Tensor dgamma, Tensor dbeta, Tensor dy, Tensor x, int groups,
+                                  Tensor mean, Tensor rstd, Tensor gamma) {
+        String op = "groupNormBackward";
+        requireGroups(op, x, groups);
+        int channels = x.dim(0), steps = x.dim(1);
+        requireShape(op, "dy", dy, x.shape());
+        requireSize(op, "mean", mean, groups);
+        requireSize(op, "rstd", rstd, groups);
+        requireShape(op, "gamma", gamma, channels);
+        CUdeviceptr dxPointer = dx == null ? null : ptr(op, requireShape(op, "dx", dx, x.shape()));
+        launch(Kernel.GROUPNORM_BACKWARD, groups, 1, 1, BLOCK, 1, dxPointer,
+                optional(op, "dgamma", dgamma, channels), optional(op, "dbeta", dbeta, channels),
+                ptr(op, dy), ptr(op, x), groups, channels / groups, steps, ptr(op, mean), ptr(op, rstd), ptr(op, gamma));
+    }
+
+    private static void requireGroups(String op, Tensor x, int groups) {
+        requireRank(op, "x", x, 2);
+        require(groups >= 1 && x.dim(0) % groups == 0, op,
+                () -> "channels " + x.dim(0) + " not divisible by groups " + groups);
+    }
+
+    @Override
+    public void weightNorm(Tensor w, Tensor g, Tensor v, int dim) {
+        String op = "weightNorm";
+        int[] view = weightNormView(op, g, v, dim);
+        requireShape(op, "w", w, v.shape());
+        int size = view[1];
+        CUdeviceptr norms = sliceSums.atLeast(2L * size);
+        launch(Kernel.WEIGHTNORM_SLICE_SUMS, size, 1, 1, BLOCK, 1, norms, null, null, ptr(op, v), null,
+                view[0], size, view[2]);
+        elementwise(Kernel.WEIGHTNORM_FORWARD, v.size(), ptr(op, w), ptr(op, g), ptr(op, v), norms,
+                v.size(), size, view[2]);
+    }
+
+    @Override
+    public void weightNormBackward(Tensor dg, Tensor dv, Tensor dw, Tensor g, Tensor v, int dim) {
+        String op = "weightNormBackward";
+        int[] view = weightNormView(op, g, v, dim);
+        requireShape(op, "dw", dw, v.shape());
+        int size = view[1];
+        CUdeviceptr norms = sliceSums.atLeast(2L * size);
+        CUdeviceptr dots = offset(norms, size);
+        launch(Kernel.WEIGHTNORM_SLICE_SUMS, size, 1, 1, BLOCK, 1, norms, dots, optional(op, "dg", dg, size),
+                ptr(op, v), ptr(op, dw), view[0], size, view[2]);
+        if (dv != null) {
+            requireShape(op, "dv", dv, v.shape());
+            elementwise(Kernel.WEIGHTNORM_BACKWARD_DV, v.size(), ptr(op, dv), ptr(op, dw), ptr(op, g), ptr(op, v),
+                    norms, dots, v.size(), size, view[2]);
+        }
+    }
+
+    /** v viewed as {outer, size, inner} around the kept dimension {@code dim}, with g checked. */
+    private static int[] weightNormView(String op, Tensor g, Tensor v, int dim) {
+        require(dim >= 0 && dim < v.rank(), op, () -> "dim " + dim + " out of range for v " + Arrays.toString(v.shape()));
+        int[] gShape = new int[v.rank()];
+        Arrays.fill(gShape, 1);
+        gShape[dim] = v.dim(dim);
+        requireShape(op, "g", g, gShape);
+        int outer = 1, inner = 1;
+        for (int i = 0; i < dim; i++) {
+            outer *= v.dim(i);
+        }
+        for (int i = dim + 1; i < v.rank(); i++) {
+            inner *= v.dim(i);
+        }
+        return new int[] {outer, v.dim(dim), inner};
+    }
+
+    // ---------------------------------------------------------------- activations
+
+    @Override
+    public void gelu(Tensor y, Tensor x) {
+        requireShape("gelu", "y", y, x.shape());
+        elementwise(Kernel.GELU_FORWARD, x.size(), ptr("gelu", y), ptr("gelu", x), x.size());
+    }
+
+    @Override
+    public void geluBackward(Tensor dx, Tensor dy, Tensor x) {
+        String op = "geluBackward";
+        requireShape(op, "dy", dy, x.shape());
+        requireShape(op, "dx", dx, x.shape());
+        elementwise(Kernel.GELU_BACKWARD, x.size(), ptr(op, dx), ptr(op, dy), ptr(op, x), x.size());
+    }
+
+    @Override
+    public void softmax(Tensor y, Tensor x) {
+        requireShape("softmax", "y", y, x.shape());
+        int c = x.dim(-1), rows = c == 0 ? 0 : x.size() / c;
+        perRow(Kernel.SOFTMAX_FORWARD, rows, ptr("softmax", y), ptr("softmax", x), rows, c, 1f);
+    }
+
+    @Override
+    public void softmaxBackward(Tensor dx, Tensor dy, Tensor y) {
+        String op = "softmaxBackward";
+        requireShape(op, "dy", dy, y.shape());
+        requireShape(op, "dx", dx, y.shape());
+        int c = y.dim(-1), rows = c == 0 ? 0 : y.size() / c;
+        perRow(Kernel.SOFTMAX_BACKWARD, rows, ptr(op, dx), ptr(op, dy), ptr(op, y), rows, c, 1f, true);
+    }
+
+    @Override
+    public void logSoftmax(Tensor y, Tensor x) {
+        requireShape("logSoftmax", "y", y, x.shape());
+        int c = x.dim(-1), rows = c == 0 ? 0 : x.size() / c;
+        perRow(Kernel.LOG_SOFTMAX_FORWARD, rows, ptr("logSoftmax", y), ptr("logSoftmax", x), rows, c);
+    }
+
+    @Override
+    public void logSoftmaxBackward(Tensor dx, Tensor dy, Tensor y) {
+        String op = "logSoftmaxBackward";
+        requireShape(op, "dy", dy, y.shape());
+        requireShape(op, "dx", dx, y.shape());
+        int c = y.dim(-1), rows = c == 0 ? 0 : y.size() / c;
+        perRow(Kernel.LOG_SOFTMAX_BACKWARD, rows, ptr(op, dx), ptr(op, dy), ptr(op, y), rows, c);
+    }
+
+    // ---------------------------------------------------------------- attention
+
+    /**
+     * Head h of a [T, H * D] tensor as a batched GEMM operand: rows T apart by the full width,
+     * heads D columns apart.
+     */
+    private static Operand heads(CUdeviceptr base, int width, int d) {
+        return Operand.of(base, width).batched(d);
+    }
+
+    /** Per-head [T, T] matrices stored one after the other. */
+    private static Operand squares(CUdeviceptr base, int t) {
+        return Operand.of(base, t).batched((long) t * t);
+    }
+
+    /** Checked head geometry {T, D} of q, k, v and probs. */
+    private static int[] attentionGeometry(String op, Tensor q, Tensor k, Tensor v, Tensor probs, int heads) {
+        requireRank(op, "q", q, 2);
+        int t = q.dim(0), width = q.dim(1);
+        require(heads >= 1 && width % heads == 0, op, () -> "width " + width + " not divisible by heads " + heads);
+        requireShape(op, "k", k, t, width);
+        requireShape(op, "v", v, t, width);
+        requireShape(op, "probs", probs, heads, t, t);
+        return new int[] {t, width / heads};
+    }
+
+    @Override
+    public void attention(Tensor out, Tensor probs, Tensor q, Tensor k, Tensor v, int heads) {
+        String op = "attention";
+        int[] g = attentionGeometry(op, q, k, v, probs, heads);
+        int t = g[0], d = g[1], width = heads * d;
+        requireShape(op, "out", out, t, width);
+        CUdeviceptr p = ptr(op, probs);
+        // probs_h = softmax(q_h k_h^T / sqrt(D)); out_h = probs_h v_h, all heads in one launch each.
+        gemm(t, t, d, heads, heads(ptr(op, q), width, d), heads(ptr(op, k), width, d).transposed(), squares(p, t), false);
+        perRow(Kernel.SOFTMAX_FORWARD, heads * t, p, p, heads * t, t, (float) (1 / Math.sqrt(d)));
+        gemm(t, d, t, heads, squares(p, t), heads(ptr(op, v), width, d), heads(ptr(op, out), width, d), false);
+    }
+
+    @Override
+    public void attentionBackward(Tensor dq, Tensor dk, Tensor dv, Tensor dout, Tensor q, Tensor k, Tensor v,
+                                  Tensor probs, int heads) {
+        String op = "attentionBackward";
+        int[] g = attentionGeometry(op, q, k, v, probs, heads);
+        int t = g[0], d = g[1], width = heads * d;
+        requireShape(op, "dout", dout, t, width);
+        Operand gradOut = heads(ptr(op, dout), width, d);
+        Operand p = squares(ptr(op, probs), t);
+        if (dv != null) {
+            requireShape(op, "dv", dv, t, width);
+            gemm(t, d, t, heads, p.transposed(), gradOut, heads(ptr(op, dv), width, d), true);
+        }
+        if (dq == null && dk == null) {
+            return;
+        }
+        // dS = scale * softmax'(dout_h v_h^T), the gradient of the raw scores q_h k_h^T, in scratch.
+        CUdeviceptr ds = scores.atLeast((long) heads * t * t);
+        gemm(t, t, d, heads, gradOut, heads(ptr(op, v), width, d).transposed(), squares(ds, t), false);
+        perRow(Kernel.SOFTMAX_BACKWARD, heads * t, ds, ds, p.base(), heads * t, t, (float) (1 / Math.sqrt(d)), false);
+        if (dq != null) {
+            requireShape(op, "dq", dq, t, width);
+            gemm(t, d, t, heads, squares(ds, t), heads(ptr(op, k), width, d), heads(ptr(op, dq), width, d), true);
+        }
+        if (dk != null) {
+            requireShape(op, "dk", dk, t, width);
+            gemm(t, d, t, heads, squares(ds, t).transposed(), heads(ptr(op, q), width, d), heads(ptr(op, dk), width, d), true);
+        }
+    }
+
+    // ---------------------------------------------------------------- optimizer
+
+    @Override
+    public void adamW(Tensor param, Tensor grad, Tensor m, Tensor v, float lr, float beta1, float beta2,
+                      float eps, float weightDecay, int step) {
+        String op = "adamW";
+        require(step >= 1, op, () -> "step must be >= 1, got " + step);
+        requireShape(op, "grad", grad, param.shape());
+        requireShape(op, "m", m, param.shape());
+        requireShape(op, "v", v, param.shape());
+        float decay = 1 - lr * weightDecay;
+        float stepSize = (float) (lr / (1 - Math.pow(beta1, step)));
+        float invSqrtCorrection2 = (float) (1 / Math.sqrt(1 - Math.pow(beta2, step)));
+        elementwise(Kernel.ADAMW, param.size(), ptr(op, param), ptr(op, grad), ptr(op, m), ptr(op, v), param.size(),
+                beta1, beta2, eps, decay, stepSize, invSqrtCorrection2);
+    }
+
+    // ---------------------------------------------------------------- launching
+
+    /** Blocks for a grid-stride loop over n elements: enough to fill the GPU, no more. */
+    private int gridFor(long n) {
+        return (int) Math.max(1, Math.min(ceilDiv(n, BLOCK), 32L * device.multiprocessors()));
+    }
+
+    /** A one-thread-per-element kernel over n elements. */
+    private void elementwise(Kernel kernel, int n, Object... args) {
+        if (n > 0) {
+            launch(kernel, gridFor(n), 1, 1, BLOCK, 1, args);
+        }
+    }
+
+    /** A column-sum kernel over {@code columns} columns: blocks of 32 columns x 32 row strides. */
+    private void perColumn(Kernel kernel, int columns, Object... args) {
+        if (columns > 0) {
+            launch(kernel, ceilDiv(columns, 32), 1, 1, 32, 32, args);
+        }
+    }
+
+    /** A one-warp-per-row kernel over {@code rows} rows. */
+    private void perRow(Kernel kernel, int rows, Object... args) {
+        if (rows > 0) {
+            launch(kernel, ceilDiv(rows, ROWS_PER_BLOCK), 1, 1, BLOCK, 1, args);
+        }
+    }
+
+    /**
+     * Launches a kernel on the default stream. Arguments map to the kernel's parameters in
+     * order: a device pointer (null for a null pointer), Integer to int, Boolean to int 0 or 1,
+     * Long to long, Float to float; they must match the kernel's signature.
+     */
+    private void launch(Kernel kernel, int gridX, int gridY, int gridZ, int blockX, int blockY, Object... args) {
+        makeCurrent();
+        if (args.length != kernel.signature.length()) {
+            throw new IllegalStateException(kernel.symbol + " takes " + kernel.signature.length() + " arguments, got " + args.length);
+        }
+        for (int i = 0; i < args.length; i++) {
+            if (!fits(kernel.signature.charAt(i), args[i])) {
+                throw new IllegalStateException(kernel.symbol + ": argument " + i + " (" + args[i]
+                        + ") does not fit its signature " + kernel.signature);
+            }
+        }
+        device.launch(kernel, gridX, gridY, gridZ, blockX, blockY, args);
+    }
+
+    private static boolean fits(char type, Object arg) {
+        return switch (type) {
+            case 'p' -> arg == null || arg instanceof CUdeviceptr;
+            case 'i' -> arg instanceof Integer || arg instanceof Boolean;
+            case 'l' -> arg instanceof Long;
+            case 'f' -> arg instanceof Float;
+            default -> false;
+        };
+    }
+
+    /** The device pointer of a tensor this backend owns. */
+    private CUdeviceptr ptr(String op, Tensor t) {
+        if (t instanceof CudaTensor cuda && cuda.owner() == this) {
+            return cuda.pointer();
+        }
+        throw new IllegalArgumentException(op + ": " + (t == null ? "null tensor" : "not a tensor of " + name() + ": " + t));
+    }
+
+    /** The pointer of an optional gradient of {@code size} elements, or null when it is not wanted. */
+    private CUdeviceptr optional(String op, String name, Tensor t, int size) {
+        if (t == null) {
+            return null;
+        }
+        requireSize(op, name, t, size);
+        return ptr(op, t);
+    }
+
+    /** The address {@code floats} elements past {@code base}. */
+    private static CUdeviceptr offset(CUdeviceptr base, long floats) {
+        return base.withByteOffset(floats * Sizeof.FLOAT);
+    }
+
+    private static int ceilDiv(long a, int b) {
+        return (int) ((a + b - 1) / b);
+    }
+
+    /** A device buffer that only grows: scratch reused by every call of an op. */
+    private final class Scratch {
+        private DeviceMemory.Block block;
+
+        /** The buffer, grown to at least {@code floats} elements; its contents are garbage. */
+        CUdeviceptr atLeast(long floats) {
+            long bytes = Math.max(1, floats) * Sizeof.FLOAT;
+            if (block == null || block.bytes() < bytes) {
+                if (block != null) {
+                    memory.release(block);
+                }
+                block = memory.take(bytes);
+            }
+            return block.pointer();
+        }
+    }
+}
