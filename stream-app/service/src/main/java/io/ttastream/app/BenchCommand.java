@@ -53,7 +53,7 @@ final class BenchCommand implements Callable<Integer> {
         List<StreamItem> items = StreamBuilder.build(StreamSpec.parse(stream));
         List<Report.UtteranceResult> results = new ArrayList<>();
         List<Report.Event> events = new ArrayList<>();
-        try (Recogniser recogniser = Recogniser.load(modelOptions.modelDirectory(), modelOptions.threads)) {
+        try (Recogniser recogniser = Recogniser.load(modelOptions.modelDirectory(), modelOptions.backend())) {
             List<Strategy> runs = adaptation.create(recogniser, strategies);
             System.err.printf("bench: %d utterances, strategies %s, on %s%n", items.size(), strategies, recogniser.device());
             ProgressBar progress = new ProgressBar(items.size());

@@ -25,6 +25,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
+import io.ttastream.kernels.CpuBackend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -76,7 +77,7 @@ final class DemoCommand implements Callable<Integer> {
         Path work = Files.createTempDirectory("tta-demo");
         System.out.println("tta demo: starting an embedded Kafka broker (KRaft, no Docker) ...");
         try (EmbeddedKafka broker = EmbeddedKafka.start(work);
-             Recogniser recogniser = new Recogniser(checkpoint(), Runtime.getRuntime().availableProcessors(), "demo")) {
+             Recogniser recogniser = new Recogniser(checkpoint(), new CpuBackend(Runtime.getRuntime().availableProcessors()), "demo")) {
             Topics.createMissing(broker.bootstrap(), 1);
             // The source decoding rides along, for the side-by-side comparison.
             Recognizer recognizer = new StrategyRecognizer(strategy, adaptation.sutaConfig(), recogniser::newModel, null, true);

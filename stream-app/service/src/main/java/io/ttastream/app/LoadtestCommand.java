@@ -12,6 +12,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
+import io.ttastream.kernels.CpuBackend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -69,8 +70,8 @@ final class LoadtestCommand implements Callable<Integer> {
         Path work = Files.createTempDirectory("tta-loadtest");
         try (EmbeddedKafka broker = bootstrap == null ? EmbeddedKafka.start(work) : null;
              Recogniser recogniser = new Recogniser(model != null ? HuggingFaceCheckpoints.load(model)
-                     : RandomCheckpoint.create(RandomCheckpoint.tinyConfig(), 1), Runtime.getRuntime().availableProcessors(),
-                     "loadtest")) {
+                     : RandomCheckpoint.create(RandomCheckpoint.tinyConfig(), 1),
+                     new CpuBackend(Runtime.getRuntime().availableProcessors()), "loadtest")) {
             String servers = broker != null ? broker.bootstrap() : bootstrap;
             Topics.createMissing(servers, Math.max(1, streams));
             StrategyRecognizer recognizer = new StrategyRecognizer(strategy, adaptation.sutaConfig(), recogniser::newModel, null, false);

@@ -3,7 +3,7 @@ package io.ttastream.app;
 import io.ttastream.adaptation.model.Wav2Vec2Model;
 import io.ttastream.asr.Checkpoint;
 import io.ttastream.asr.HuggingFaceCheckpoints;
-import io.ttastream.kernels.CpuBackend;
+import io.ttastream.kernels.Backend;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,19 +19,22 @@ import java.util.stream.Stream;
 
 /** A checkpoint and a backend, for the commands that transcribe. */
 final class Recogniser implements AutoCloseable {
-    private final CpuBackend backend;
+    private final Backend backend;
     private final Checkpoint checkpoint;
     private final String modelId;
 
-    /** {@code modelId} names the checkpoint for the weight store (see {@link #modelId(Path)}). */
-    Recogniser(Checkpoint checkpoint, int threads, String modelId) {
-        this.backend = new CpuBackend(threads);
+    /**
+     * A recogniser that owns {@code backend} (closing it closes the backend); {@code modelId} names the checkpoint
+     * for the weight store (see {@link #modelId(Path)}).
+     */
+    Recogniser(Checkpoint checkpoint, Backend backend, String modelId) {
+        this.backend = backend;
         this.checkpoint = checkpoint;
         this.modelId = modelId;
     }
 
-    static Recogniser load(Path modelDir, int threads) throws IOException {
-        return new Recogniser(HuggingFaceCheckpoints.load(modelDir), threads, modelId(modelDir));
+    static Recogniser load(Path modelDir, Backend backend) throws IOException {
+        return new Recogniser(HuggingFaceCheckpoints.load(modelDir), backend, modelId(modelDir));
     }
 
     /**

@@ -64,7 +64,7 @@ final class ServeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("serve runs one strategy, got " + names);
         }
         Topics.createMissing(bootstrap, partitions);
-        Recogniser recogniser = Recogniser.load(modelOptions.modelDirectory(), modelOptions.threads);
+        Recogniser recogniser = Recogniser.load(modelOptions.modelDirectory(), modelOptions.backend());
         WeightStore weights = WeightStore.open(weightsDir, recogniser.modelId());
         StrategyRecognizer recognizer = new StrategyRecognizer(names.get(0), adaptation.sutaConfig(),
                 recogniser::newModel, weights, compareSource);

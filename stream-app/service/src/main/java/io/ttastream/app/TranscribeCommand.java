@@ -26,7 +26,7 @@ final class TranscribeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         int failures = 0;
-        try (Recogniser recogniser = Recogniser.load(modelOptions.modelDirectory(), modelOptions.threads)) {
+        try (Recogniser recogniser = Recogniser.load(modelOptions.modelDirectory(), modelOptions.backend())) {
             List<Strategy> strategies = adaptation.create(recogniser, adaptation.strategiesOr(List.of("source")));
             for (Path file : files) {
                 try {

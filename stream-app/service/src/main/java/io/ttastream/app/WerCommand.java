@@ -38,7 +38,7 @@ final class WerCommand implements Callable<Integer> {
         if (limit != null) {
             entries = entries.subList(0, Math.min(limit, entries.size()));
         }
-        try (Recogniser recogniser = Recogniser.load(modelOptions.modelDirectory(), modelOptions.threads)) {
+        try (Recogniser recogniser = Recogniser.load(modelOptions.modelDirectory(), modelOptions.backend())) {
             List<Strategy> strategies = adaptation.create(recogniser, adaptation.strategiesOr(List.of("source")));
             List<ErrorRate> errors = new ArrayList<>();
             strategies.forEach(s -> errors.add(new ErrorRate()));

@@ -4,6 +4,7 @@ import io.ttastream.adaptation.suta.SutaConfig;
 import io.ttastream.app.stream.ClosingReason;
 import io.ttastream.app.stream.Recognizer;
 import io.ttastream.app.stream.Utterance;
+import io.ttastream.kernels.CpuBackend;
 import io.ttastream.asr.audio.Pcm16;
 import io.ttastream.state.WeightStore;
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,7 @@ class StrategyRecognizerTest {
     void aRestartReplayingCommittedUtterancesReproducesTheirTranscriptsAndWeights() throws Exception {
         List<Utterance> input = utterances(9);
         List<Recognizer.Result> uninterrupted = new ArrayList<>();
-        try (Recogniser recogniser = Recogniser.load(TINY, 1)) {
+        try (Recogniser recogniser = Recogniser.load(TINY, new CpuBackend(1))) {
             Recognizer reference = new StrategyRecognizer("dsuta", SutaConfig.reference(), recogniser::newModel, null, false);
             for (Utterance u : input) {
                 uninterrupted.add(reference.recognize(u));
@@ -41,14 +42,14 @@ class StrategyRecognizerTest {
 
         // The service commits the state after each of the first six utterances, then dies; Kafka had
         // committed its input position only up to utterance 4, so utterances 4 and 5 come again.
-        try (Recogniser recogniser = Recogniser.load(TINY, 1);
+        try (Recogniser recogniser = Recogniser.load(TINY, new CpuBackend(1));
              WeightStore store = WeightStore.open(dir.resolve("weights"), recogniser.modelId())) {
             Recognizer first = new StrategyRecognizer("dsuta", SutaConfig.reference(), recogniser::newModel, store, false);
             for (int i = 0; i < 6; i++) {
                 same(uninterrupted.get(i), first.recognize(input.get(i), PARTITION, 10 + i));
             }
         }
-        try (Recogniser recogniser = Recogniser.load(TINY, 1);
+        try (Recogniser recogniser = Recogniser.load(TINY, new CpuBackend(1));
              WeightStore store = WeightStore.open(dir.resolve("weights"), recogniser.modelId())) {
             Recognizer restarted = new StrategyRecognizer("dsuta", SutaConfig.reference(), recogniser::newModel, store, false);
             for (int i = 4; i < input.size(); i++) {
@@ -62,7 +63,7 @@ class StrategyRecognizerTest {
     @Test
     void withoutAStoreARestartForgetsTheAdaptation() throws Exception {
         List<Utterance> input = utterances(7);
-        try (Recogniser recogniser = Recogniser.load(TINY, 1)) {
+        try (Recogniser recogniser = Recogniser.load(TINY, new CpuBackend(1))) {
             Recognizer kept = new StrategyRecognizer("dsuta", SutaConfig.reference(), recogniser::newModel, null, false);
             Recognizer.Result adapted = null;
             for (Utterance u : input) {
@@ -79,7 +80,7 @@ class StrategyRecognizerTest {
     @Test
     void theSourceDecodingRidesAlongWhenAsked() throws Exception {
         List<Utterance> input = utterances(6);
-        try (Recogniser recogniser = Recogniser.load(TINY, 1)) {
+        try (Recogniser recogniser = Recogniser.load(TINY, new CpuBackend(1))) {
             Recognizer both = new StrategyRecognizer("dsuta", SutaConfig.reference(), recogniser::newModel, null, true);
             Recognizer source = new StrategyRecognizer("source", SutaConfig.reference(), recogniser::newModel, null, false);
             for (Utterance u : input) {
