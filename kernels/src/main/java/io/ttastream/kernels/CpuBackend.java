@@ -261,38 +261,14 @@ public final class CpuBackend implements Backend {
         }
     }
 
-    /** The geometry of one conv1d call, checked against the tensors. */
-    private record ConvShape(int cin, int tin, int cout, int k, int tout, int groups, int stride,
-                             int padLeft, int inPerGroup, int outPerGroup) {
-        /** Rows of a group's im2col matrix: one per (input channel, kernel tap). */
-        int columnRows() {
-            return inPerGroup * k;
-        }
-
-        /** Output steps per im2col chunk, so the column buffer stays within budget. */
-        int chunk() {
-            return Math.max(1, Math.min(tout, IM2COL_BUDGET / columnRows()));
-        }
-    }
-
-    private static ConvShape convShape(String op, Tensor x, Tensor w, int stride, int padLeft, int padRight, int groups) {
-        requireRank(op, "x", x, 2);
-        requireRank(op, "w", w, 3);
-        require(stride >= 1 && padLeft >= 0 && padRight >= 0 && groups >= 1, op,
-                () -> "bad stride " + stride + ", padding " + padLeft + "/" + padRight + " or groups " + groups);
-        int cin = x.dim(0), tin = x.dim(1), cout = w.dim(0), k = w.dim(2);
-        require(cin % groups == 0 && cout % groups == 0, op,
-                () -> "channels " + cin + " in / " + cout + " out not divisible by groups " + groups);
-        require(w.dim(1) == cin / groups, op,
-                () -> "w " + Arrays.toString(w.shape()) + " needs " + cin / groups + " input channels per group");
-        int span = tin + padLeft + padRight - k;
-        require(span >= 0, op, () -> "kernel " + k + " longer than the padded input " + (tin + padLeft + padRight));
-        return new ConvShape(cin, tin, cout, k, span / stride + 1, groups, stride, padLeft, cin / groups, cout / groups);
+    /** Output steps per im2col chunk, so the column buffer stays within budget. */
+    private static int chunk(Shapes.Conv s) {
+        return Math.max(1, Math.min(s.tout(), IM2COL_BUDGET / s.columnRows()));
     }
 
     @Override
     public void conv1d(Tensor y, Tensor x, Tensor w, Tensor bias, int stride, int padLeft, int padRight, int groups) {
-        ConvShape s = convShape("conv1d", x, w, stride, padLeft, padRight, groups);
+        Shapes.Conv s = Shapes.conv("conv1d", x, w, stride, padLeft, padRight, groups);
         requireShape("conv1d", "y", y, s.cout(), s.tout());
         float[] yd = data("conv1d", y), xd = data("conv1d", x), wd = data("conv1d", w);
         if (bias != null) {
@@ -304,7 +280,7 @@ public final class CpuBackend implements Backend {
         }
         boolean hasBias = bias != null;
         forEachGroup(s, (par, g) -> {
-            int rows = s.columnRows(), chunk = s.chunk();
+            int rows = s.columnRows(), chunk = chunk(s);
             float[] columns = Workspace.ofCurrentThread().buffer(Workspace.Slot.COLUMNS, rows * chunk);
             for (int t0 = 0; t0 < s.tout(); t0 += chunk) {
                 int width = Math.min(chunk, s.tout() - t0);
@@ -329,7 +305,7 @@ public final class CpuBackend implements Backend {
      * single-threaded GEMM, as for the 16-group positional conv); otherwise one group after the
      * other, each using every thread. Groups write disjoint rows of y, dw and dx.
      */
-    private void forEachGroup(ConvShape s, GroupWork work) {
+    private void forEachGroup(Shapes.Conv s, GroupWork work) {
         if (s.groups() >= parallel.threads()) {
             parallel.forEach(s.groups(), g -> work.run(Parallel.SERIAL, g));
         } else {
@@ -343,7 +319,7 @@ public final class CpuBackend implements Backend {
     public void conv1dBackward(Tensor dx, Tensor dw, Tensor dbias, Tensor dy, Tensor x, Tensor w,
                                int stride, int padLeft, int padRight, int groups) {
         String op = "conv1dBackward";
-        ConvShape s = convShape(op, x, w, stride, padLeft, padRight, groups);
+        Shapes.Conv s = Shapes.conv(op, x, w, stride, padLeft, padRight, groups);
         requireShape(op, "dy", dy, s.cout(), s.tout());
         float[] dyd = data(op, dy), xd = data(op, x), wd = data(op, w);
         if (dbias != null) {
@@ -365,7 +341,7 @@ public final class CpuBackend implements Backend {
             return;
         }
         forEachGroup(s, (par, g) -> {
-            int rows = s.columnRows(), chunk = s.chunk();
+            int rows = s.columnRows(), chunk = chunk(s);
             float[] columns = Workspace.ofCurrentThread().buffer(Workspace.Slot.COLUMNS, rows * chunk);
             int wOff = g * s.outPerGroup() * rows;
             int dyOff = g * s.outPerGroup() * s.tout();
@@ -395,7 +371,7 @@ public final class CpuBackend implements Backend {
      * Fills columns[(c * K + tap) * width + j] = x[g * inPerGroup + c, (t0 + j) * stride + tap - padLeft],
      * zero where that index falls in the padding.
      */
-    private static void im2col(Parallel par, ConvShape s, float[] x, int g, int t0, int width, float[] columns) {
+    private static void im2col(Parallel par, Shapes.Conv s, float[] x, int g, int t0, int width, float[] columns) {
         par.forRange(s.columnRows(), 1, (first, last) -> {
             for (int row = first; row < last; row++) {
                 int tap = row % s.k();
@@ -416,7 +392,7 @@ public final class CpuBackend implements Backend {
     }
 
     /** dx[g * inPerGroup + c, (t0 + j) * stride + tap - padLeft] += columns[(c * K + tap) * width + j]. */
-    private static void col2im(Parallel par, ConvShape s, float[] columns, int g, int t0, int width, float[] dx) {
+    private static void col2im(Parallel par, Shapes.Conv s, float[] columns, int g, int t0, int width, float[] dx) {
         // One task per input channel: its K rows are the only ones writing that row of dx.
         par.forRange(s.inPerGroup(), 1, (first, last) -> {
             for (int c = first; c < last; c++) {
@@ -437,13 +413,13 @@ public final class CpuBackend implements Backend {
     }
 
     /** First j in [0, width] whose input index (t0 + j) * stride + tap - padLeft is >= 0. */
-    private static int validStart(ConvShape s, int tap, int t0, int width) {
+    private static int validStart(Shapes.Conv s, int tap, int t0, int width) {
         int need = s.padLeft() - tap - t0 * s.stride();
         return need <= 0 ? 0 : Math.min(width, Sgemm.ceilDiv(need, s.stride()));
     }
 
     /** One past the last j in [0, width] whose input index is < Tin. */
-    private static int validEnd(ConvShape s, int tap, int t0, int width) {
+    private static int validEnd(Shapes.Conv s, int tap, int t0, int width) {
         int room = s.tin() - 1 + s.padLeft() - tap - t0 * s.stride();
         return room < 0 ? 0 : Math.min(width, room / s.stride() + 1);
     }
@@ -715,19 +691,8 @@ public final class CpuBackend implements Backend {
     }
 
     private static WeightNormShape weightNormShape(String op, Tensor g, Tensor v, int dim) {
-        require(dim >= 0 && dim < v.rank(), op, () -> "dim " + dim + " out of range for v " + Arrays.toString(v.shape()));
-        int[] gShape = new int[v.rank()];
-        Arrays.fill(gShape, 1);
-        gShape[dim] = v.dim(dim);
-        requireShape(op, "g", g, gShape);
-        int outer = 1, inner = 1;
-        for (int i = 0; i < dim; i++) {
-            outer *= v.dim(i);
-        }
-        for (int i = dim + 1; i < v.rank(); i++) {
-            inner *= v.dim(i);
-        }
-        return new WeightNormShape(outer, v.dim(dim), inner);
+        Shapes.WeightNormView view = Shapes.weightNorm(op, g, v, dim);
+        return new WeightNormShape(view.outer(), view.size(), view.inner());
     }
 
     // ---------------------------------------------------------------- activations
@@ -887,22 +852,11 @@ public final class CpuBackend implements Backend {
 
     // ---------------------------------------------------------------- attention
 
-    /** Checked head geometry {T, heads, D} of q, k, v (and whatever else has their shape). */
-    private static int[] attentionGeometry(String op, Tensor q, Tensor k, Tensor v, Tensor probs, int heads) {
-        requireRank(op, "q", q, 2);
-        int t = q.dim(0), width = q.dim(1);
-        require(heads >= 1 && width % heads == 0, op, () -> "width " + width + " not divisible by heads " + heads);
-        requireShape(op, "k", k, t, width);
-        requireShape(op, "v", v, t, width);
-        requireShape(op, "probs", probs, heads, t, t);
-        return new int[] {t, heads, width / heads};
-    }
-
     @Override
     public void attention(Tensor out, Tensor probs, Tensor q, Tensor k, Tensor v, int heads) {
         String op = "attention";
-        int[] g = attentionGeometry(op, q, k, v, probs, heads);
-        int t = g[0], d = g[2], width = heads * d;
+        Shapes.AttentionHeads g = Shapes.attention(op, q, k, v, probs, heads);
+        int t = g.t(), d = g.d(), width = heads * d;
         requireShape(op, "out", out, t, width);
         float[] od = data(op, out), pd = data(op, probs), qd = data(op, q), kd = data(op, k), vd = data(op, v);
         float scale = (float) (1 / Math.sqrt(d));
@@ -921,8 +875,8 @@ public final class CpuBackend implements Backend {
     public void attentionBackward(Tensor dq, Tensor dk, Tensor dv, Tensor dout, Tensor q, Tensor k, Tensor v,
                                   Tensor probs, int heads) {
         String op = "attentionBackward";
-        int[] g = attentionGeometry(op, q, k, v, probs, heads);
-        int t = g[0], d = g[2], width = heads * d;
+        Shapes.AttentionHeads g = Shapes.attention(op, q, k, v, probs, heads);
+        int t = g.t(), d = g.d(), width = heads * d;
         requireShape(op, "dout", dout, t, width);
         float[] dod = data(op, dout), pd = data(op, probs), qd = data(op, q), kd = data(op, k), vd = data(op, v);
         float[] dqd = dq == null ? null : data(op, requireShape(op, "dq", dq, t, width));

@@ -45,4 +45,72 @@ public final class Shapes {
         require(x.dim(-1) == width, op, () -> name + " " + Arrays.toString(x.shape()) + " must end in " + width);
         return width == 0 ? 0 : x.size() / width;
     }
+
+    /** The checked geometry of one conv1d call: channels, lengths, kernel, groups, stride and left padding. */
+    public record Conv(int cin, int tin, int cout, int k, int tout, int groups, int stride, int padLeft) {
+        public int inPerGroup() {
+            return cin / groups;
+        }
+
+        public int outPerGroup() {
+            return cout / groups;
+        }
+
+        /** Rows of a group's im2col matrix: one per (input channel, kernel tap). */
+        public int columnRows() {
+            return inPerGroup() * k;
+        }
+    }
+
+    /** Checks a conv1d's input {@code x [Cin, T]} and weight {@code w [Cout, Cin / groups, K]} and returns its geometry. */
+    public static Conv conv(String op, Tensor x, Tensor w, int stride, int padLeft, int padRight, int groups) {
+        requireRank(op, "x", x, 2);
+        requireRank(op, "w", w, 3);
+        require(stride >= 1 && padLeft >= 0 && padRight >= 0 && groups >= 1, op,
+                () -> "bad stride " + stride + ", padding " + padLeft + "/" + padRight + " or groups " + groups);
+        int cin = x.dim(0), tin = x.dim(1), cout = w.dim(0), k = w.dim(2);
+        require(cin % groups == 0 && cout % groups == 0, op,
+                () -> "channels " + cin + " in / " + cout + " out not divisible by groups " + groups);
+        require(w.dim(1) == cin / groups, op,
+                () -> "w " + Arrays.toString(w.shape()) + " needs " + cin / groups + " input channels per group");
+        int span = tin + padLeft + padRight - k;
+        require(span >= 0, op, () -> "kernel " + k + " longer than the padded input " + (tin + padLeft + padRight));
+        return new Conv(cin, tin, cout, k, span / stride + 1, groups, stride, padLeft);
+    }
+
+    /** v of weight norm viewed as [outer, size, inner] around the kept dimension. */
+    public record WeightNormView(int outer, int size, int inner) {
+    }
+
+    /** Checks weight norm's {@code g} (ones except along {@code dim}) against {@code v} and views v around dim. */
+    public static WeightNormView weightNorm(String op, Tensor g, Tensor v, int dim) {
+        require(dim >= 0 && dim < v.rank(), op, () -> "dim " + dim + " out of range for v " + Arrays.toString(v.shape()));
+        int[] gShape = new int[v.rank()];
+        Arrays.fill(gShape, 1);
+        gShape[dim] = v.dim(dim);
+        requireShape(op, "g", g, gShape);
+        int outer = 1, inner = 1;
+        for (int i = 0; i < dim; i++) {
+            outer *= v.dim(i);
+        }
+        for (int i = dim + 1; i < v.rank(); i++) {
+            inner *= v.dim(i);
+        }
+        return new WeightNormView(outer, v.dim(dim), inner);
+    }
+
+    /** Attention's head geometry: sequence length, heads, and width per head. */
+    public record AttentionHeads(int t, int heads, int d) {
+    }
+
+    /** Checks attention's q, k, v {@code [T, heads * D]} and probs {@code [heads, T, T]}. */
+    public static AttentionHeads attention(String op, Tensor q, Tensor k, Tensor v, Tensor probs, int heads) {
+        requireRank(op, "q", q, 2);
+        int t = q.dim(0), width = q.dim(1);
+        require(heads >= 1 && width % heads == 0, op, () -> "width " + width + " not divisible by heads " + heads);
+        requireShape(op, "k", k, t, width);
+        requireShape(op, "v", v, t, width);
+        requireShape(op, "probs", probs, heads, t, t);
+        return new AttentionHeads(t, heads, width / heads);
+    }
 }

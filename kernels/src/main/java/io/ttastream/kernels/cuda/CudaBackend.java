@@ -7,6 +7,7 @@ import static io.ttastream.kernels.Shapes.requireSize;
 import static io.ttastream.kernels.Shapes.rowsOf;
 
 import io.ttastream.kernels.Backend;
+import io.ttastream.kernels.Shapes;
 import io.ttastream.kernels.Tensor;
 import java.util.Arrays;
 import jcuda.Sizeof;
@@ -330,52 +331,22 @@ public final class CudaBackend implements Backend {
         }
     }
 
-    /** The checked geometry of one conv1d call. */
-    private record ConvShape(int cin, int tin, int cout, int k, int tout, int groups, int stride, int padLeft) {
-        int inPerGroup() {
-            return cin / groups;
-        }
-
-        int outPerGroup() {
-            return cout / groups;
-        }
-
-        /** Rows of a group's im2col matrix: one per (input channel, kernel tap). */
-        int columnRows() {
-            return inPerGroup() * k;
-        }
-
-        /** Output steps per chunk, so that all groups' columns fit in {@link #COLUMN_BUDGET}. */
-        int chunk() {
-            return (int) Math.max(1, Math.min(tout, COLUMN_BUDGET / ((long) groups * columnRows())));
-        }
+    /** Output steps per chunk, so that all groups' columns fit in {@link #COLUMN_BUDGET}. */
+    private static int chunk(Shapes.Conv s) {
+        return (int) Math.max(1, Math.min(s.tout(), COLUMN_BUDGET / ((long) s.groups() * s.columnRows())));
     }
 
-    private static ConvShape convShape(String op, Tensor x, Tensor w, int stride, int padLeft, int padRight, int groups) {
-        requireRank(op, "x", x, 2);
-        requireRank(op, "w", w, 3);
-        require(stride >= 1 && padLeft >= 0 && padRight >= 0 && groups >= 1, op,
-                () -> "bad stride " + stride + ", padding " + padLeft + "/" + padRight + " or groups " + groups);
-        int cin = x.dim(0), tin = x.dim(1), cout = w.dim(0), k = w.dim(2);
-        require(cin % groups == 0 && cout % groups == 0, op,
-                () -> "channels " + cin + " in / " + cout + " out not divisible by groups " + groups);
-        require(w.dim(1) == cin / groups, op,
-                () -> "w " + Arrays.toString(w.shape()) + " needs " + cin / groups + " input channels per group");
-        int span = tin + padLeft + padRight - k;
-        require(span >= 0, op, () -> "kernel " + k + " longer than the padded input " + (tin + padLeft + padRight));
-        return new ConvShape(cin, tin, cout, k, span / stride + 1, groups, stride, padLeft);
-    }
 
     @Override
     public void conv1d(Tensor y, Tensor x, Tensor w, Tensor bias, int stride, int padLeft, int padRight, int groups) {
         String op = "conv1d";
-        ConvShape s = convShape(op, x, w, stride, padLeft, padRight, groups);
+        Shapes.Conv s = Shapes.conv(op, x, w, stride, padLeft, padRight, groups);
         requireShape(op, "y", y, s.cout(), s.tout());
         if (bias != null) {
             requireShape(op, "bias", bias, s.cout());
             elementwise(Kernel.BROADCAST_COLUMNS, y.size(), ptr(op, y), ptr(op, bias), s.cout(), s.tout());
         }
-        int rows = s.columnRows(), chunk = s.chunk();
+        int rows = s.columnRows(), chunk = chunk(s);
         CUdeviceptr cols = columns.atLeast((long) s.groups() * rows * chunk);
         for (int t0 = 0; t0 < s.tout(); t0 += chunk) {
             int width = Math.min(chunk, s.tout() - t0);
@@ -389,7 +360,7 @@ public final class CudaBackend implements Backend {
         }
     }
 
-    private void im2col(ConvShape s, CUdeviceptr x, CUdeviceptr cols, int t0, int width) {
+    private void im2col(Shapes.Conv s, CUdeviceptr x, CUdeviceptr cols, int t0, int width) {
         long n = (long) s.groups() * s.columnRows() * width;
         launch(Kernel.IM2COL, gridFor(n), 1, 1, BLOCK, 1,
                 cols, x, s.groups(), s.inPerGroup(), s.tin(), s.k(), s.stride(), s.padLeft(), t0, width);
@@ -399,7 +370,7 @@ public final class CudaBackend implements Backend {
     public void conv1dBackward(Tensor dx, Tensor dw, Tensor dbias, Tensor dy, Tensor x, Tensor w,
                                int stride, int padLeft, int padRight, int groups) {
         String op = "conv1dBackward";
-        ConvShape s = convShape(op, x, w, stride, padLeft, padRight, groups);
+        Shapes.Conv s = Shapes.conv(op, x, w, stride, padLeft, padRight, groups);
         requireShape(op, "dy", dy, s.cout(), s.tout());
         if (dbias != null) {
             requireShape(op, "dbias", dbias, s.cout());
@@ -415,7 +386,7 @@ public final class CudaBackend implements Backend {
         if (dw == null && dx == null) {
             return;
         }
-        int rows = s.columnRows(), chunk = s.chunk();
+        int rows = s.columnRows(), chunk = chunk(s);
         CUdeviceptr cols = columns.atLeast((long) s.groups() * rows * chunk);
         long wStride = (long) s.outPerGroup() * rows, dyStride = (long) s.outPerGroup() * s.tout();
         for (int t0 = 0; t0 < s.tout(); t0 += chunk) {
@@ -513,48 +484,31 @@ public final class CudaBackend implements Backend {
     @Override
     public void weightNorm(Tensor w, Tensor g, Tensor v, int dim) {
         String op = "weightNorm";
-        int[] view = weightNormView(op, g, v, dim);
+        Shapes.WeightNormView view = Shapes.weightNorm(op, g, v, dim);
         requireShape(op, "w", w, v.shape());
-        int size = view[1];
+        int size = view.size();
         CUdeviceptr norms = sliceSums.atLeast(2L * size);
         launch(Kernel.WEIGHTNORM_SLICE_SUMS, size, 1, 1, BLOCK, 1, norms, null, null, ptr(op, v), null,
-                view[0], size, view[2]);
+                view.outer(), size, view.inner());
         elementwise(Kernel.WEIGHTNORM_FORWARD, v.size(), ptr(op, w), ptr(op, g), ptr(op, v), norms,
-                v.size(), size, view[2]);
+                v.size(), size, view.inner());
     }
 
     @Override
     public void weightNormBackward(Tensor dg, Tensor dv, Tensor dw, Tensor g, Tensor v, int dim) {
         String op = "weightNormBackward";
-        int[] view = weightNormView(op, g, v, dim);
+        Shapes.WeightNormView view = Shapes.weightNorm(op, g, v, dim);
         requireShape(op, "dw", dw, v.shape());
-        int size = view[1];
+        int size = view.size();
         CUdeviceptr norms = sliceSums.atLeast(2L * size);
         CUdeviceptr dots = offset(norms, size);
         launch(Kernel.WEIGHTNORM_SLICE_SUMS, size, 1, 1, BLOCK, 1, norms, dots, optional(op, "dg", dg, size),
-                ptr(op, v), ptr(op, dw), view[0], size, view[2]);
+                ptr(op, v), ptr(op, dw), view.outer(), size, view.inner());
         if (dv != null) {
             requireShape(op, "dv", dv, v.shape());
             elementwise(Kernel.WEIGHTNORM_BACKWARD_DV, v.size(), ptr(op, dv), ptr(op, dw), ptr(op, g), ptr(op, v),
-                    norms, dots, v.size(), size, view[2]);
+                    norms, dots, v.size(), size, view.inner());
         }
-    }
-
-    /** v viewed as {outer, size, inner} around the kept dimension {@code dim}, with g checked. */
-    private static int[] weightNormView(String op, Tensor g, Tensor v, int dim) {
-        require(dim >= 0 && dim < v.rank(), op, () -> "dim " + dim + " out of range for v " + Arrays.toString(v.shape()));
-        int[] gShape = new int[v.rank()];
-        Arrays.fill(gShape, 1);
-        gShape[dim] = v.dim(dim);
-        requireShape(op, "g", g, gShape);
-        int outer = 1, inner = 1;
-        for (int i = 0; i < dim; i++) {
-            outer *= v.dim(i);
-        }
-        for (int i = dim + 1; i < v.rank(); i++) {
-            inner *= v.dim(i);
-        }
-        return new int[] {outer, v.dim(dim), inner};
     }
 
     // ---------------------------------------------------------------- activations
@@ -620,22 +574,11 @@ public final class CudaBackend implements Backend {
         return Operand.of(base, t).batched((long) t * t);
     }
 
-    /** Checked head geometry {T, D} of q, k, v and probs. */
-    private static int[] attentionGeometry(String op, Tensor q, Tensor k, Tensor v, Tensor probs, int heads) {
-        requireRank(op, "q", q, 2);
-        int t = q.dim(0), width = q.dim(1);
-        require(heads >= 1 && width % heads == 0, op, () -> "width " + width + " not divisible by heads " + heads);
-        requireShape(op, "k", k, t, width);
-        requireShape(op, "v", v, t, width);
-        requireShape(op, "probs", probs, heads, t, t);
-        return new int[] {t, width / heads};
-    }
-
     @Override
     public void attention(Tensor out, Tensor probs, Tensor q, Tensor k, Tensor v, int heads) {
         String op = "attention";
-        int[] g = attentionGeometry(op, q, k, v, probs, heads);
-        int t = g[0], d = g[1], width = heads * d;
+        Shapes.AttentionHeads g = Shapes.attention(op, q, k, v, probs, heads);
+        int t = g.t(), d = g.d(), width = heads * d;
         requireShape(op, "out", out, t, width);
         CUdeviceptr p = ptr(op, probs);
         // probs_h = softmax(q_h k_h^T / sqrt(D)); out_h = probs_h v_h, all heads in one launch each.
@@ -648,8 +591,8 @@ public final class CudaBackend implements Backend {
     public void attentionBackward(Tensor dq, Tensor dk, Tensor dv, Tensor dout, Tensor q, Tensor k, Tensor v,
                                   Tensor probs, int heads) {
         String op = "attentionBackward";
-        int[] g = attentionGeometry(op, q, k, v, probs, heads);
-        int t = g[0], d = g[1], width = heads * d;
+        Shapes.AttentionHeads g = Shapes.attention(op, q, k, v, probs, heads);
+        int t = g.t(), d = g.d(), width = heads * d;
         requireShape(op, "dout", dout, t, width);
         Operand gradOut = heads(ptr(op, dout), width, d);
         Operand p = squares(ptr(op, probs), t);
