@@ -199,14 +199,8 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void matmul(Tensor out, Tensor a, boolean transA, Tensor b, boolean transB, boolean accumulate) {
-        requireRank("matmul", "a", a, 2);
-        requireRank("matmul", "b", b, 2);
-        int m = transA ? a.dim(1) : a.dim(0);
-        int k = transA ? a.dim(0) : a.dim(1);
-        int kb = transB ? b.dim(1) : b.dim(0);
-        int n = transB ? b.dim(0) : b.dim(1);
-        require(k == kb, "matmul", () -> "inner dimensions differ: op(a) " + m + "x" + k + ", op(b) " + kb + "x" + n);
-        requireShape("matmul", "out", out, m, n);
+        Shapes.MatmulDims dims = Shapes.matmul(out, a, transA, b, transB);
+        int m = dims.m(), n = dims.n(), k = dims.k();
         Sgemm.gemm(parallel, m, n, k,
                 data("matmul", a), 0, a.dim(1), transA,
                 data("matmul", b), 0, b.dim(1), transB,
@@ -215,9 +209,8 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void linear(Tensor y, Tensor x, Tensor w, Tensor bias) {
-        requireRank("linear", "w", w, 2);
-        int out = w.dim(0), in = w.dim(1);
-        int rows = rowsOf("linear", "x", x, in);
+        Shapes.LinearDims dims = Shapes.linear("linear", x, w);
+        int out = dims.out(), in = dims.in(), rows = dims.rows();
         requireShape("linear", "y", y, rows, out);
         float[] yd = data("linear", y);
         if (bias != null) {
@@ -237,9 +230,8 @@ public final class CpuBackend implements Backend {
     @Override
     public void linearBackward(Tensor dx, Tensor dw, Tensor dbias, Tensor dy, Tensor x, Tensor w) {
         String op = "linearBackward";
-        requireRank(op, "w", w, 2);
-        int out = w.dim(0), in = w.dim(1);
-        int rows = rowsOf(op, "x", x, in);
+        Shapes.LinearDims dims = Shapes.linear(op, x, w);
+        int out = dims.out(), in = dims.in(), rows = dims.rows();
         requireShape(op, "dy", dy, rows, out);
         float[] dyd = data(op, dy);
         if (dx != null) {
@@ -429,11 +421,9 @@ public final class CpuBackend implements Backend {
     @Override
     public void layerNorm(Tensor y, Tensor mean, Tensor rstd, Tensor x, Tensor gamma, Tensor beta, float eps) {
         String op = "layerNorm";
-        int c = x.dim(-1), rows = x.size() / Math.max(1, c);
+        Shapes.Rows shape = Shapes.layerNorm(op, x, mean, rstd, gamma);
+        int c = shape.width(), rows = shape.rows();
         requireShape(op, "y", y, x.shape());
-        requireSize(op, "mean", mean, rows);
-        requireSize(op, "rstd", rstd, rows);
-        requireShape(op, "gamma", gamma, c);
         requireShape(op, "beta", beta, c);
         float[] yd = data(op, y), xd = data(op, x), md = data(op, mean), rd = data(op, rstd);
         float[] gd = data(op, gamma), bd = data(op, beta);
@@ -467,11 +457,9 @@ public final class CpuBackend implements Backend {
     public void layerNormBackward(Tensor dx, Tensor dgamma, Tensor dbeta, Tensor dy, Tensor x,
                                   Tensor mean, Tensor rstd, Tensor gamma) {
         String op = "layerNormBackward";
-        int c = x.dim(-1), rows = x.size() / Math.max(1, c);
+        Shapes.Rows shape = Shapes.layerNorm(op, x, mean, rstd, gamma);
+        int c = shape.width(), rows = shape.rows();
         requireShape(op, "dy", dy, x.shape());
-        requireSize(op, "mean", mean, rows);
-        requireSize(op, "rstd", rstd, rows);
-        requireShape(op, "gamma", gamma, c);
         float[] dyd = data(op, dy), xd = data(op, x), md = data(op, mean), rd = data(op, rstd), gd = data(op, gamma);
         if (dx != null) {
             requireShape(op, "dx", dx, x.shape());
@@ -913,10 +901,7 @@ public final class CpuBackend implements Backend {
     public void adamW(Tensor param, Tensor grad, Tensor m, Tensor v, float lr, float beta1, float beta2,
                       float eps, float weightDecay, int step) {
         String op = "adamW";
-        require(step >= 1, op, () -> "step must be >= 1, got " + step);
-        requireShape(op, "grad", grad, param.shape());
-        requireShape(op, "m", m, param.shape());
-        requireShape(op, "v", v, param.shape());
+        Shapes.adamW(step, param, grad, m, v);
         float[] pd = data(op, param), gd = data(op, grad), md = data(op, m), vd = data(op, v);
         // PyTorch's order: decay the parameter, update the moments, then step by
         // (lr / (1 - beta1^t)) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps).

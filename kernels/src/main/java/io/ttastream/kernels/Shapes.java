@@ -113,4 +113,54 @@ public final class Shapes {
         requireShape(op, "probs", probs, heads, t, t);
         return new AttentionHeads(t, heads, width / heads);
     }
+
+    /** The sizes of {@code out [m, n] = op(a) [m, k] x op(b) [k, n]}. */
+    public record MatmulDims(int m, int n, int k) {
+    }
+
+    /** Checks a matrix product's operands (op = transpose when asked) and output. */
+    public static MatmulDims matmul(Tensor out, Tensor a, boolean transA, Tensor b, boolean transB) {
+        requireRank("matmul", "a", a, 2);
+        requireRank("matmul", "b", b, 2);
+        int m = transA ? a.dim(1) : a.dim(0);
+        int k = transA ? a.dim(0) : a.dim(1);
+        int kb = transB ? b.dim(1) : b.dim(0);
+        int n = transB ? b.dim(0) : b.dim(1);
+        require(k == kb, "matmul", () -> "inner dimensions differ: op(a) " + m + "x" + k + ", op(b) " + kb + "x" + n);
+        requireShape("matmul", "out", out, m, n);
+        return new MatmulDims(m, n, k);
+    }
+
+    /** A linear layer's sizes: rows of x, input and output features. */
+    public record LinearDims(int rows, int in, int out) {
+    }
+
+    /** Checks a linear layer's weight {@code w [out, in]} and input {@code x [..., in]}. */
+    public static LinearDims linear(String op, Tensor x, Tensor w) {
+        requireRank(op, "w", w, 2);
+        int out = w.dim(0), in = w.dim(1);
+        return new LinearDims(rowsOf(op, "x", x, in), in, out);
+    }
+
+    /** Rows of a row-wise normalisation and their width. */
+    public record Rows(int rows, int width) {
+    }
+
+    /** Checks layer norm's per-row statistics and per-channel gamma against {@code x [..., C]}. */
+    public static Rows layerNorm(String op, Tensor x, Tensor mean, Tensor rstd, Tensor gamma) {
+        int c = x.dim(-1), rows = x.size() / Math.max(1, c);
+        requireSize(op, "mean", mean, rows);
+        requireSize(op, "rstd", rstd, rows);
+        requireShape(op, "gamma", gamma, c);
+        return new Rows(rows, c);
+    }
+
+    /** Checks AdamW's step and that gradient and moments have the parameter's shape. */
+    public static void adamW(int step, Tensor param, Tensor grad, Tensor m, Tensor v) {
+        String op = "adamW";
+        require(step >= 1, op, () -> "step must be >= 1, got " + step);
+        requireShape(op, "grad", grad, param.shape());
+        requireShape(op, "m", m, param.shape());
+        requireShape(op, "v", v, param.shape());
+    }
 }

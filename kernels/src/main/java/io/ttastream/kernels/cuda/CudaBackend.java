@@ -282,14 +282,8 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void matmul(Tensor out, Tensor a, boolean transA, Tensor b, boolean transB, boolean accumulate) {
-        requireRank("matmul", "a", a, 2);
-        requireRank("matmul", "b", b, 2);
-        int m = transA ? a.dim(1) : a.dim(0);
-        int k = transA ? a.dim(0) : a.dim(1);
-        int kb = transB ? b.dim(1) : b.dim(0);
-        int n = transB ? b.dim(0) : b.dim(1);
-        require(k == kb, "matmul", () -> "inner dimensions differ: op(a) " + m + "x" + k + ", op(b) " + kb + "x" + n);
-        requireShape("matmul", "out", out, m, n);
+        Shapes.MatmulDims dims = Shapes.matmul(out, a, transA, b, transB);
+        int m = dims.m(), n = dims.n(), k = dims.k();
         Operand opA = Operand.of(ptr("matmul", a), a.dim(1)), opB = Operand.of(ptr("matmul", b), b.dim(1));
         gemm(m, n, k, 1, transA ? opA.transposed() : opA, transB ? opB.transposed() : opB,
                 Operand.of(ptr("matmul", out), n), accumulate);
@@ -297,9 +291,8 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void linear(Tensor y, Tensor x, Tensor w, Tensor bias) {
-        requireRank("linear", "w", w, 2);
-        int out = w.dim(0), in = w.dim(1);
-        int rows = rowsOf("linear", "x", x, in);
+        Shapes.LinearDims dims = Shapes.linear("linear", x, w);
+        int out = dims.out(), in = dims.in(), rows = dims.rows();
         requireShape("linear", "y", y, rows, out);
         if (bias != null) {
             requireShape("linear", "bias", bias, out);
@@ -312,9 +305,8 @@ public final class CudaBackend implements Backend {
     @Override
     public void linearBackward(Tensor dx, Tensor dw, Tensor dbias, Tensor dy, Tensor x, Tensor w) {
         String op = "linearBackward";
-        requireRank(op, "w", w, 2);
-        int out = w.dim(0), in = w.dim(1);
-        int rows = rowsOf(op, "x", x, in);
+        Shapes.LinearDims dims = Shapes.linear(op, x, w);
+        int out = dims.out(), in = dims.in(), rows = dims.rows();
         requireShape(op, "dy", dy, rows, out);
         Operand gradOut = Operand.of(ptr(op, dy), out);
         if (dx != null) {
@@ -414,11 +406,9 @@ public final class CudaBackend implements Backend {
     @Override
     public void layerNorm(Tensor y, Tensor mean, Tensor rstd, Tensor x, Tensor gamma, Tensor beta, float eps) {
         String op = "layerNorm";
-        int c = x.dim(-1), rows = x.size() / Math.max(1, c);
+        Shapes.Rows shape = Shapes.layerNorm(op, x, mean, rstd, gamma);
+        int c = shape.width(), rows = shape.rows();
         requireShape(op, "y", y, x.shape());
-        requireSize(op, "mean", mean, rows);
-        requireSize(op, "rstd", rstd, rows);
-        requireShape(op, "gamma", gamma, c);
         requireShape(op, "beta", beta, c);
         perRow(Kernel.LAYERNORM_FORWARD, rows, ptr(op, y), ptr(op, mean), ptr(op, rstd), ptr(op, x),
                 ptr(op, gamma), ptr(op, beta), rows, c, eps);
@@ -428,11 +418,9 @@ public final class CudaBackend implements Backend {
     public void layerNormBackward(Tensor dx, Tensor dgamma, Tensor dbeta, Tensor dy, Tensor x,
                                   Tensor mean, Tensor rstd, Tensor gamma) {
         String op = "layerNormBackward";
-        int c = x.dim(-1), rows = x.size() / Math.max(1, c);
+        Shapes.Rows shape = Shapes.layerNorm(op, x, mean, rstd, gamma);
+        int c = shape.width(), rows = shape.rows();
         requireShape(op, "dy", dy, x.shape());
-        requireSize(op, "mean", mean, rows);
-        requireSize(op, "rstd", rstd, rows);
-        requireShape(op, "gamma", gamma, c);
         if (dx != null) {
             requireShape(op, "dx", dx, x.shape());
             perRow(Kernel.LAYERNORM_BACKWARD_DX, rows, ptr(op, dx), ptr(op, dy), ptr(op, x), ptr(op, mean),
@@ -623,10 +611,7 @@ public final class CudaBackend implements Backend {
     public void adamW(Tensor param, Tensor grad, Tensor m, Tensor v, float lr, float beta1, float beta2,
                       float eps, float weightDecay, int step) {
         String op = "adamW";
-        require(step >= 1, op, () -> "step must be >= 1, got " + step);
-        requireShape(op, "grad", grad, param.shape());
-        requireShape(op, "m", m, param.shape());
-        requireShape(op, "v", v, param.shape());
+        Shapes.adamW(step, param, grad, m, v);
         float decay = 1 - lr * weightDecay;
         float stepSize = (float) (lr / (1 - Math.pow(beta1, step)));
         float invSqrtCorrection2 = (float) (1 / Math.sqrt(1 - Math.pow(beta2, step)));

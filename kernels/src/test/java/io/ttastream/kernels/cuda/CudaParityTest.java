@@ -58,13 +58,15 @@ class CudaParityTest {
     }
 
     @Test
-    void everyCaseRunsOnTheCpuAndTwoThreadCountsAgreeExactly() {
+    void everyCaseRunsOnTheCpuAndTwoThreadCountsAgreeToRounding() {
         try (CpuBackend single = new CpuBackend(1)) {
             // The TF32 cases are the FP32 ones again: the same on the CPU.
             for (Case c : CudaParityCheck.cases().stream().filter(c -> c.precision() == MatmulPrecision.FP32).toList()) {
                 Result result = CudaParityCheck.compare(c, cpu, single);
                 assertTrue(result.ok(), result::row);
-                assertEquals(0.0, result.maxAbsError(), c.name());
+                // Not bit for bit: the Vector API evaluates tanh and lane reductions differently before and after
+                // the JIT compiles them, which shows up as a last-bit difference (seen: GELU, 1.2e-7).
+                assertTrue(result.maxAbsError() <= 1e-6, c.name() + ": " + result.maxAbsError());
             }
         }
     }
