@@ -65,6 +65,12 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     AdaptationOptions adaptation;
 
+    /**
+     * The demo marks every utterance's last frame, so energy endpointing is off: a pause inside a sentence
+     * would otherwise split it, and the parts would be scored against the whole sentence's reference.
+     */
+    private static final Config DEMO_CONFIG = Config.defaults().withEndpointSilence(Duration.ZERO);
+
     private String strategy;
 
     @Override
@@ -84,7 +90,7 @@ final class DemoCommand implements Callable<Integer> {
             Properties props = TranscriptionTopology.properties("tta-demo", broker.bootstrap(), work.resolve("streams"));
             props.put("commit.interval.ms", "200");
             try (TtaMetrics metrics = new TtaMetrics();
-                 KafkaStreams streams = new KafkaStreams(TranscriptionTopology.build(Config.defaults(), recognizer, metrics), props)) {
+                 KafkaStreams streams = new KafkaStreams(TranscriptionTopology.build(DEMO_CONFIG, recognizer, metrics), props)) {
                 int port = metrics.start(0);
                 streams.start();
                 System.out.printf("broker %s, service strategy '%s', %d utterances from %s%nmetrics: http://localhost:%d/metrics%n%n",

@@ -120,6 +120,9 @@ public final class TranscriptionTopology {
         // a short commit interval and fetch wait keep each hop well under the 500 ms consumer default.
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
         props.put(StreamsConfig.consumerPrefix("fetch.max.wait.ms"), 20);
+        // Adapting to one long utterance can take several seconds on a CPU; Kafka Streams' 10 s exactly-once
+        // default would let the broker abort the open transaction and fence the producer mid-stream.
+        props.put(StreamsConfig.producerPrefix("transaction.timeout.ms"), 120_000);
         return props;
     }
 
