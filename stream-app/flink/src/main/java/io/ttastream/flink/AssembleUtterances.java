@@ -27,7 +27,8 @@ import java.io.ByteArrayOutputStream;
 /**
  * Validates each stream's frames by the {@link FrameRules} and assembles the accepted ones into utterances by the
  * {@link UtteranceAssembly}, keyed by stream, with all state in Flink keyed state: the last accepted sequence
- * number, the open utterance (in its shared binary form) and its audio, one list entry per frame. Rejected frames
+ * number, the open utterance (in its shared binary form) and its audio, one list entry per frame, and the last
+ * closed utterance (for the ids of later parts). Rejected frames
  * go to the side output {@link #DEAD_LETTERS} with the dead-letter headers. A processing-time timer, one per open
  * utterance, closes it after the idle timeout.
  */
@@ -47,6 +48,7 @@ final class AssembleUtterances extends KeyedProcessFunction<String, KafkaFrame, 
     private transient ValueState<Long> lastSeq;
     private transient ValueState<byte[]> open;
     private transient ListState<byte[]> audio;
+    private transient ValueState<byte[]> lastClosed;
 
     AssembleUtterances(Config config) {
         this.config = config;
@@ -64,6 +66,7 @@ final class AssembleUtterances extends KeyedProcessFunction<String, KafkaFrame, 
         lastSeq = getRuntimeContext().getState(new ValueStateDescriptor<>("last-accepted-seq", Types.LONG));
         open = getRuntimeContext().getState(new ValueStateDescriptor<>("open-utterance", BYTES));
         audio = getRuntimeContext().getListState(new ListStateDescriptor<>("utterance-audio", BYTES));
+        lastClosed = getRuntimeContext().getState(new ValueStateDescriptor<>("last-closed-utterance", BYTES));
     }
 
     @Override
@@ -104,13 +107,31 @@ final class AssembleUtterances extends KeyedProcessFunction<String, KafkaFrame, 
 
         @Override
         public OpenUtterance open() {
-            byte[] bytes = read(open::value);
-            return bytes == null ? null : OPEN_CODEC.deserializer().deserialize(null, bytes);
+            return readUtterance(open);
         }
 
         @Override
         public void putOpen(OpenUtterance utterance) {
-            write(() -> open.update(OPEN_CODEC.serializer().serialize(null, utterance)));
+            writeUtterance(open, utterance);
+        }
+
+        @Override
+        public OpenUtterance lastClosed() {
+            return readUtterance(lastClosed);
+        }
+
+        @Override
+        public void putLastClosed(OpenUtterance utterance) {
+            writeUtterance(lastClosed, utterance);
+        }
+
+        private static OpenUtterance readUtterance(ValueState<byte[]> state) {
+            byte[] bytes = read(state::value);
+            return bytes == null ? null : OPEN_CODEC.deserializer().deserialize(null, bytes);
+        }
+
+        private static void writeUtterance(ValueState<byte[]> state, OpenUtterance utterance) {
+            write(() -> state.update(OPEN_CODEC.serializer().serialize(null, utterance)));
         }
 
         @Override

@@ -8,7 +8,8 @@ import org.apache.kafka.common.serialization.Serde;
  *
  * @param id                     the id the utterance will be emitted with
  * @param requestedId            the producer's utterance id, or null
- * @param part                   0, or k for the k-th continuation after a max-length split
+ * @param part                   0, or k for the k-th continuation of the producer's utterance: after a max-length
+ *                               split, or frames with its id that came after it was closed (silence, idle)
  * @param sampleCount            mono samples so far
  * @param heardSpeech            whether any frame so far was speech
  * @param trailingSilenceSamples mono samples of silence since the last speech frame
@@ -19,7 +20,7 @@ public record OpenUtterance(String id, String requestedId, String scope, int sam
                      long lastSeq, long sampleCount, boolean heardSpeech, long trailingSilenceSamples,
                      long lastFrameWallMs, long lastTimestamp) {
 
-    /** An empty utterance that {@code frame} will open; {@code part} counts max-length splits. */
+    /** An empty utterance that {@code frame} will open; {@code part} counts continuations of the producer's utterance. */
     public static OpenUtterance startingWith(Frame frame, int part) {
         String id = frame.utteranceId() == null ? frame.stream() + "-" + frame.seq()
                 : part == 0 ? frame.utteranceId() : frame.utteranceId() + "#" + part;

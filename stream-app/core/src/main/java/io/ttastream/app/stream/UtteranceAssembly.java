@@ -10,6 +10,11 @@ import io.ttastream.asr.audio.Pcm16;
  * it is appended; then the end-of-utterance flag or energy endpointing may close the utterance. The engine
  * calls {@link #closeIfIdle} on a wall-clock schedule to close utterances that got no frame for the idle
  * timeout.
+ *
+ * <p>An utterance takes the producer's utterance id; a later part of the same producer utterance (split at the
+ * maximum length, or frames with its id after silence or the idle timeout closed it) gets {@code id#k}, so no
+ * two utterances of a stream share an id. Only the last closed utterance is remembered: a producer that returns
+ * to an older id after sending another gets that id again.
  */
 public final class UtteranceAssembly {
 
@@ -28,6 +33,11 @@ public final class UtteranceAssembly {
 
         /** The audio appended so far, in sequence order; then forgets it and the open utterance. */
         byte[] takeAudioAndClear();
+
+        /** The stream's most recently closed utterance (its audio is gone), or null before the first. */
+        OpenUtterance lastClosed();
+
+        void putLastClosed(OpenUtterance utterance);
     }
 
     /** Where finished utterances go, with the record timestamp of their last frame. */
@@ -63,7 +73,7 @@ public final class UtteranceAssembly {
             utterance = OpenUtterance.startingWith(frame, utterance.part() + 1);
         }
         if (utterance == null) {
-            utterance = OpenUtterance.startingWith(frame, 0);
+            utterance = OpenUtterance.startingWith(frame, nextPart(frame, state.lastClosed()));
         }
 
         state.appendAudio(frame.seq(), Pcm16.encode(mono));
@@ -86,6 +96,16 @@ public final class UtteranceAssembly {
         }
     }
 
+    /**
+     * 0 for a new utterance; the next part number when the frame carries the producer id of the utterance closed
+     * just before (by silence, idle timeout or a repeated end-of-utterance flag), so that its id stays unique.
+     */
+    private static int nextPart(Frame frame, OpenUtterance lastClosed) {
+        boolean sameProducerUtterance = frame.utteranceId() != null && lastClosed != null
+                && frame.utteranceId().equals(lastClosed.requestedId());
+        return sameProducerUtterance ? lastClosed.part() + 1 : 0;
+    }
+
     /** Speech was heard and has been followed by at least the configured silence (never, if endpointing is off). */
     private boolean endpointed(OpenUtterance utterance) {
         return !config.endpointSilence().isZero() && utterance.heardSpeech()
@@ -104,6 +124,7 @@ public final class UtteranceAssembly {
 
     private static void close(String stream, OpenUtterance utterance, ClosingReason reason, StreamState state, Output output) {
         byte[] pcm = state.takeAudioAndClear();
+        state.putLastClosed(utterance);
         output.emit(utterance.toUtterance(stream, pcm, reason), utterance.lastTimestamp());
     }
 }

@@ -66,6 +66,8 @@ public final class TranscriptionTopology {
                 Stores.persistentKeyValueStore(UtteranceAssembler.OPEN_STORE), Serdes.String(), OpenUtterance.serde()));
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(UtteranceAssembler.AUDIO_STORE), Serdes.String(), Serdes.ByteArray()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(UtteranceAssembler.LAST_CLOSED_STORE), Serdes.String(), OpenUtterance.serde()));
 
         KStream<String, CheckedFrame> checked = builder
                 .stream(Topics.AUDIO_FRAMES, Consumed.with(Serdes.String(), Serdes.ByteArray()))
@@ -84,7 +86,8 @@ public final class TranscriptionTopology {
 
         KStream<String, Transcript> transcripts = checked.flatMapValues(TranscriptionTopology::accepted)
                 .process(() -> new UtteranceAssembler(config), Named.as("assemble-utterances"),
-                        UtteranceAssembler.OPEN_STORE, UtteranceAssembler.AUDIO_STORE)
+                        UtteranceAssembler.OPEN_STORE, UtteranceAssembler.AUDIO_STORE,
+                        UtteranceAssembler.LAST_CLOSED_STORE)
                 .selectKey((stream, utterance) -> utterance.scope())
                 .repartition(Repartitioned.with(Serdes.String(), Utterance.serde()).withName(UTTERANCES_BY_SCOPE))
                 .processValues(() -> new Recognize(recognizer), Named.as("recognize"))

@@ -16,7 +16,7 @@ import java.util.List;
  * Runs the {@link UtteranceAssembly} on Kafka Streams stores and forwards every finished {@link Utterance},
  * keyed by stream. A wall-clock punctuator closes utterances that got no frame for the idle timeout.
  *
- * <p>Both stores are persistent and changelogged: a partial utterance survives a restart. Under exactly-once
+ * <p>All three stores are persistent and changelogged: a partial utterance survives a restart. Under exactly-once
  * their updates commit atomically with the input offsets and the emitted utterances, so a restarted task resumes
  * exactly where the last commit left it; {@link FrameValidator}'s sequence check covers at-least-once replays.
  */
@@ -24,6 +24,9 @@ final class UtteranceAssembler implements Processor<String, Frame, String, Utter
 
     /** Stream id to its {@link OpenUtterance}. */
     static final String OPEN_STORE = "utterance-open";
+
+    /** Stream id to its most recently closed {@link OpenUtterance}, for the ids of later parts. */
+    static final String LAST_CLOSED_STORE = "utterance-last-closed";
 
     /** {@code <stream> NUL <seq, 19 digits>} to that frame's mono PCM16LE; the padding keeps a prefix scan in seq order. */
     static final String AUDIO_STORE = "utterance-audio";
@@ -33,6 +36,7 @@ final class UtteranceAssembler implements Processor<String, Frame, String, Utter
     private ProcessorContext<String, Utterance> context;
     private KeyValueStore<String, OpenUtterance> open;
     private KeyValueStore<String, byte[]> audio;
+    private KeyValueStore<String, OpenUtterance> lastClosed;
 
     UtteranceAssembler(Config config) {
         this.assembly = new UtteranceAssembly(config);
@@ -44,6 +48,7 @@ final class UtteranceAssembler implements Processor<String, Frame, String, Utter
         this.context = context;
         this.open = context.getStateStore(OPEN_STORE);
         this.audio = context.getStateStore(AUDIO_STORE);
+        this.lastClosed = context.getStateStore(LAST_CLOSED_STORE);
         context.schedule(config.idleCheckInterval(), PunctuationType.WALL_CLOCK_TIME, this::closeIdle);
     }
 
@@ -66,7 +71,7 @@ final class UtteranceAssembler implements Processor<String, Frame, String, Utter
         context.forward(new Record<>(utterance.stream(), utterance, timestamp));
     }
 
-    /** One stream's view of the two stores. */
+    /** One stream's view of the stores. */
     private final class StreamStores implements UtteranceAssembly.StreamState {
         private final String stream;
 
@@ -102,6 +107,16 @@ final class UtteranceAssembler implements Processor<String, Frame, String, Utter
             audioKeys.forEach(audio::delete);
             open.delete(stream);
             return pcm.toByteArray();
+        }
+
+        @Override
+        public OpenUtterance lastClosed() {
+            return lastClosed.get(stream);
+        }
+
+        @Override
+        public void putLastClosed(OpenUtterance utterance) {
+            lastClosed.put(stream, utterance);
         }
     }
 }

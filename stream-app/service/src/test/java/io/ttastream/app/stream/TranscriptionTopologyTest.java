@@ -251,6 +251,21 @@ class TranscriptionTopologyTest {
     }
 
     @Test
+    void framesOfAProducerUtteranceAfterItWasClosedGetTheirOwnId() {
+        start(Config.defaults().withEndpointSilence(Duration.ofMillis(100)).withIdleTimeout(Duration.ofSeconds(2)));
+        send(speech("a", 0).header(FrameHeaders.UTTERANCE_ID, "u1"));
+        send(silence("a", 1)); // endpointed: u1 closes, the producer goes on sending u1
+        send(speech("a", 2).header(FrameHeaders.UTTERANCE_ID, "u1"));
+        driver.advanceWallClockTime(Duration.ofSeconds(3)); // idle: u1#1 closes
+        send(speech("a", 3).header(FrameHeaders.UTTERANCE_ID, "u1").eou());
+        send(speech("a", 4).header(FrameHeaders.UTTERANCE_ID, "u2").eou());
+
+        assertEquals(List.of("u1", "u1#1", "u1#2", "u2"), recognized.stream().map(Utterance::id).toList());
+        assertEquals(List.of(ClosingReason.SILENCE, ClosingReason.IDLE_TIMEOUT, ClosingReason.END_OF_UTTERANCE,
+                ClosingReason.END_OF_UTTERANCE), recognized.stream().map(Utterance::closingReason).toList());
+    }
+
+    @Test
     void aFrameOfAnotherUtteranceOrScopeInterruptsTheOpenOne() {
         start(Config.defaults());
         TestFrame u1first = speech("a", 0).header(FrameHeaders.UTTERANCE_ID, "u1");
