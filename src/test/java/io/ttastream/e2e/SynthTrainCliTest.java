@@ -28,18 +28,21 @@ class SynthTrainCliTest {
 
     @Test
     void synthesisesTrainsQuicklyAndExportsALoadableModel() throws Exception {
-        assumeTrue(onPath("espeak-ng") && onPath("flite"),
-                "espeak-ng and flite are not installed (apt-get install espeak-ng flite; .ci/run does it)");
+        assumeTrue(onPath("espeak-ng") && onPath("flite") && onPath("text2wave"), "espeak-ng, flite and festival are not"
+                + " installed (apt-get install espeak-ng flite festival festvox-kallpc16k; .ci/run does it)");
         Path text = dir.resolve("sentences.txt");
         Files.writeString(text, String.join("\n", "The quick brown fox.", "A cat sat on the mat.",
                 "Printing is an art.", "We are at home.", "The sun is up.", "It was a long day.",
                 "Go north now.", "She reads books."));
         Path corpus = dir.resolve("corpus");
         assertEquals(0, TtaCli.commandLine().execute("synth", "--text", text.toString(), "--out", corpus.toString(),
-                "--count", "6", "--held-out-count", "2", "--voices", "espeak:en-us,flite:slt", "--held-out", "espeak:en-gb"));
+                "--count", "6", "--held-out-count", "2", "--voices", "espeak:en-us,flite:slt,festival:kal_diphone", "--held-out", "espeak:en-gb"));
         assertEquals(6, Files.readAllLines(corpus.resolve("train.tsv")).size());
         assertEquals(2, Files.readAllLines(corpus.resolve("heldout.tsv")).size());
         assertTrue(Files.readString(corpus.resolve("heldout.tsv")).contains("espeak-en-gb"), "held-out voice");
+        for (String voice : List.of("espeak-en-us", "flite-slt", "festival-kal_diphone")) {
+            assertEquals(2, Files.readString(corpus.resolve("train.tsv")).lines().filter(l -> l.contains(voice)).count(), voice);
+        }
         assertTrue(Files.readString(corpus.resolve("train.tsv")).lines().noneMatch(l -> l.contains("en-gb")),
                 "the held-out voice never speaks a training utterance");
 

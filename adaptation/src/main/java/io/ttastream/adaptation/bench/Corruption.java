@@ -113,7 +113,7 @@ public sealed interface Corruption {
          * to a multiple of 1/1000 so the rate ratio reduces to at most 1000 filter phases in
          * {@link Resampler}, instead of up to 16,000 for an arbitrary ratio.
          */
-        static float[] playAt(float[] x, double factor) {
+        public static float[] playAt(float[] x, double factor) {
             int recordedRate = 16 * (int) Math.round(1000 * factor);
             return Resampler.resample(x, recordedRate, SAMPLE_RATE);
         }

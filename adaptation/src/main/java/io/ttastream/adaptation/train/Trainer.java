@@ -1,5 +1,6 @@
 package io.ttastream.adaptation.train;
 
+import io.ttastream.adaptation.bench.Corruption;
 import io.ttastream.adaptation.decode.GreedyCtcDecoder;
 import io.ttastream.adaptation.loss.CtcLoss;
 import io.ttastream.adaptation.metrics.ErrorRate;
@@ -25,10 +26,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.SplittableRandom;
 
 /**
  * Supervised CTC training of a wav2vec2 model from scratch: AdamW with warm-up and linear decay,
- * global gradient-norm clipping, SpecAugment time masking, periodic validation (CER/WER) with a
+ * global gradient-norm clipping, speed perturbation, SpecAugment time masking, periodic validation (CER/WER) with a
  * progress line, checkpoints it resumes from, and a Hugging Face export of the final weights.
  *
  * <p>A step sums the gradients of {@code batchSize} utterances, each forwarded on its own (no
@@ -116,11 +118,13 @@ public final class Trainer {
         for (int step = firstStep; step < config.steps(); step++) {
             optimizer.setLearningRate(config.learningRate(step));
             gradients.zero();
-            Random random = new Random(config.seed() * 1_000_003L + step);
+            // Scrambled: java.util.Random's first draws for consecutive seeds are nearly equal.
+            Random random = new Random(new SplittableRandom(config.seed() * 1_000_003L + step).nextLong());
             for (int b = 0; b < config.batchSize(); b++) {
                 Example example = exampleAt((long) step * config.batchSize() + b);
-                int frames = model.frameCount(example.inputValues().length);
-                Wav2Vec2Model.Activations a = model.forward(example.inputValues(), timeMask(frames, random));
+                float[] input = perturbSpeed(example.inputValues(), config.speedPerturbation(), random);
+                int frames = model.frameCount(input.length);
+                Wav2Vec2Model.Activations a = model.forward(input, timeMask(frames, random));
                 CtcLoss.Result r = ctc.compute(a.logits().toArray(), frames, model.vocabulary().size(), example.targets());
                 if (!r.reachable()) {
                     continue; // too short for its transcript: nothing to learn from it
@@ -173,6 +177,18 @@ public final class Trainer {
         }
         Collections.shuffle(order, new Random(config.seed() + epoch));
         return train.get(order.get((int) (position % train.size())));
+    }
+
+    /**
+     * The utterance played at a random speed within 1 +- {@code perturbation}, rounded to 1/100 so the resampler
+     * needs at most 100 filter phases; the input itself when the perturbation is 0.
+     */
+    static float[] perturbSpeed(float[] input, double perturbation, Random random) {
+        if (perturbation <= 0) {
+            return input;
+        }
+        double factor = Math.round(100 * (1 + perturbation * (2 * random.nextDouble() - 1))) / 100.0;
+        return factor == 1.0 ? input : Corruption.Speed.playAt(input, factor);
     }
 
     /** SpecAugment time masks: spans of maskTimeLength frames starting at random frames. */

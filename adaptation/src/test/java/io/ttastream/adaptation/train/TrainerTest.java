@@ -17,10 +17,14 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Random;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -81,6 +85,40 @@ class TrainerTest {
     void encodesReferencesAsCharacterIdsWithWordDelimiters() {
         assertArrayEquals(new int[]{VOCAB.id("B"), VOCAB.id("E"), VOCAB.id("|"), VOCAB.id("T"), VOCAB.id("A")},
                 Trainer.encode("be, ta!", VOCAB));
+    }
+
+    @Test
+    void speedPerturbationPlaysEachUtteranceAtASeededSpeedWithinTheRange() {
+        float[] tone = new float[16000];
+        for (int i = 0; i < tone.length; i++) {
+            tone[i] = (float) Math.sin(2 * Math.PI * 440 * i / 16000.0);
+        }
+        Set<Integer> lengths = new HashSet<>();
+        for (long seed = 1; seed <= 40; seed++) {
+            float[] played = Trainer.perturbSpeed(tone, 0.1, new Random(seed * 0x9E3779B97F4A7C15L));
+            // 1 s at a speed in [0.9, 1.1] lasts 1/1.1 to 1/0.9 s.
+            assertTrue(played.length >= 16000 / 1.1 - 1 && played.length <= 16000 / 0.9 + 1, "length " + played.length);
+            assertArrayEquals(played, Trainer.perturbSpeed(tone, 0.1, new Random(seed * 0x9E3779B97F4A7C15L)), "seeded");
+            lengths.add(played.length);
+            if (played.length == tone.length) {
+                continue;
+            }
+            // Pitch moves with tempo: zero crossings per second scale by the speed.
+            double speed = (double) tone.length / played.length;
+            assertEquals(880 * speed, zeroCrossings(played) * 16000.0 / played.length, 880 * 0.02);
+        }
+        assertTrue(lengths.size() >= 10, "speeds drawn: " + lengths.size());
+        assertSame(tone, Trainer.perturbSpeed(tone, 0, new Random(1)), "0 turns it off");
+    }
+
+    private static int zeroCrossings(float[] x) {
+        int count = 0;
+        for (int i = 1; i < x.length; i++) {
+            if ((x[i - 1] < 0) != (x[i] < 0)) {
+                count++;
+            }
+        }
+        return count;
     }
 
     @Test

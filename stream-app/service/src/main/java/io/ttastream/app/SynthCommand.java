@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -22,19 +23,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Speaks sentences with Debian's text-to-speech engines to make a training corpus: each sentence
- * gets one voice (cycling through the list) with a seeded random speed and pitch. The held-out
- * voices speak a separate set of sentences and never appear in the training manifest.
+ * gets one voice (cycling through the list) with a seeded random speed (and pitch, for espeak-ng).
+ * The held-out voices speak a separate set of sentences and never appear in the training manifest.
+ * Engines: espeak-ng (formant synthesis), flite (CMU voices) and festival (diphone and HTS voices).
  */
 @Command(name = "synth", mixinStandardHelpOptions = true,
-        description = "Synthesise a speech corpus (16 kHz WAV + manifests) with espeak-ng and flite voices.")
+        description = "Synthesise a speech corpus (16 kHz WAV + manifests) with espeak-ng, flite and festival voices.")
 final class SynthCommand implements Callable<Integer> {
 
-    /** A voice: engine and name, e.g. espeak:en-us+m3 or flite:slt. */
+    /** A voice: engine and name, e.g. espeak:en-us+m3, flite:slt or festival:kal_diphone. */
     record Voice(String engine, String name) {
         static Voice parse(String spec) {
             int colon = spec.indexOf(':');
             if (colon < 0) {
-                throw new IllegalArgumentException("voice '" + spec + "' must be engine:name, e.g. espeak:en-us+f2 or flite:slt");
+                throw new IllegalArgumentException("voice '" + spec + "' must be engine:name, e.g. espeak:en-us+f2, flite:slt or festival:kal_diphone");
             }
             return new Voice(spec.substring(0, colon), spec.substring(colon + 1));
         }
@@ -64,7 +66,8 @@ final class SynthCommand implements Callable<Integer> {
     @Option(names = "--count", description = "Training utterances. Default: ${DEFAULT-VALUE}.")
     int count = 2000;
 
-    @Option(names = "--held-out-count", description = "Held-out utterances. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--held-out-count",
+            description = "Held-out utterances (0: no held-out set). Default: ${DEFAULT-VALUE}.")
     int heldOutCount = 200;
 
     @Option(names = "--max-chars", description = "Skip longer sentences. Default: ${DEFAULT-VALUE}.")
@@ -96,7 +99,9 @@ final class SynthCommand implements Callable<Integer> {
         System.err.printf("synth: %d training utterances (%d voices), %d held-out (%d voices) -> %s%n", count,
                 trainVoices.size(), heldOutCount, testVoices.size(), out);
         write("train.tsv", sentences.subList(0, count), trainVoices, 0);
-        write("heldout.tsv", sentences.subList(count, count + heldOutCount), testVoices, count);
+        if (heldOutCount > 0) {
+            write("heldout.tsv", sentences.subList(count, count + heldOutCount), testVoices, count);
+        }
         return 0;
     }
 
@@ -140,24 +145,35 @@ final class SynthCommand implements Callable<Integer> {
     /** Runs the engine, then resamples its output to 16 kHz mono PCM16. */
     static void synthesize(Voice voice, String sentence, Path wav, Random random) throws IOException, InterruptedException {
         Path raw = Files.createTempFile("tta-synth", ".wav");
+        Path text = Files.createTempFile("tta-synth", ".txt");
         try {
+            Files.writeString(text, sentence, StandardCharsets.UTF_8);
             List<String> command = switch (voice.engine()) {
                 case "espeak" -> List.of("espeak-ng", "-v", voice.name(), "-s", Integer.toString(130 + random.nextInt(60)),
                         "-p", Integer.toString(30 + random.nextInt(40)), "-w", raw.toString(), sentence);
                 case "flite" -> List.of("flite", "-voice", voice.name(), "--setf",
-                        "duration_stretch=" + String.format("%.2f", 0.85 + 0.3 * random.nextDouble()),
-                        "-t", sentence, "-o", raw.toString());
-                default -> throw new IllegalArgumentException("unknown engine '" + voice.engine() + "' (espeak, flite)");
+                        "duration_stretch=" + durationStretch(random), "-t", sentence, "-o", raw.toString());
+                case "festival" -> List.of("text2wave", "-eval", "(voice_" + voice.name() + ")",
+                        "-eval", "(Parameter.set 'Duration_Stretch " + durationStretch(random) + ")",
+                        "-o", raw.toString(), text.toString());
+                default -> throw new IllegalArgumentException("unknown engine '" + voice.engine() + "' (espeak, flite, festival)");
             };
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (process.waitFor() != 0 || Files.size(raw) < 100) {
                 throw new IOException(String.join(" ", command) + " failed: " + output.strip()
-                        + " (install espeak-ng and flite: apt-get install espeak-ng flite)");
+                        + " (install the engines: apt-get install espeak-ng flite festival festvox-kallpc16k"
+                        + " festvox-kdlpc16k festvox-us-slt-hts)");
             }
             Files.write(wav, WavDecoder.encodePcm16(AudioLoader.load16k(raw), 16000));
         } finally {
             Files.deleteIfExists(raw);
+            Files.deleteIfExists(text);
         }
+    }
+
+    /** A seeded random duration factor in [0.85, 1.15] for flite and festival (espeak-ng takes a rate instead). */
+    private static String durationStretch(Random random) {
+        return String.format(Locale.ROOT, "%.2f", 0.85 + 0.3 * random.nextDouble());
     }
 }

@@ -23,11 +23,12 @@ import java.util.concurrent.Callable;
         description = "Train a wav2vec2 CTC model from scratch (resumes from OUT/checkpoint; exports OUT/model).")
 final class TrainCommand implements Callable<Integer> {
 
-    @Option(names = "--manifest", required = true, paramLabel = "TSV", description = "Training manifest.")
-    Path manifest;
+    @Option(names = "--manifest", required = true, paramLabel = "TSV", split = ",",
+            description = "Training manifests, comma-separated or repeated: their utterances are pooled.")
+    List<Path> manifests;
 
     @Option(names = "--validation", paramLabel = "TSV",
-            description = "Validation manifest (default: heldout.tsv beside the training manifest).")
+            description = "Validation manifest (default: heldout.tsv beside the first training manifest).")
     Path validation;
 
     @Option(names = "--config", description = "Training configuration: source or quick. Default: ${DEFAULT-VALUE}.")
@@ -58,8 +59,11 @@ final class TrainCommand implements Callable<Integer> {
         if (steps != null) {
             trainConfig = trainConfig.withSteps(steps);
         }
-        Path validationManifest = validation != null ? validation : manifest.resolveSibling("heldout.tsv");
-        List<Trainer.Example> train = load(manifest, limit);
+        Path validationManifest = validation != null ? validation : manifests.get(0).resolveSibling("heldout.tsv");
+        List<Trainer.Example> train = new ArrayList<>();
+        for (Path manifest : manifests) {
+            train.addAll(load(manifest, limit == null ? null : limit - train.size()));
+        }
         List<Trainer.Example> held = Files.isRegularFile(validationManifest)
                 ? load(validationManifest, 100) : train.subList(0, Math.min(20, train.size()));
         System.err.printf("train: %d training and %d validation utterances, config %s, %d steps of %d, %d threads%n",
