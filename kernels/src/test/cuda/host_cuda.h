@@ -4,6 +4,7 @@
 // Blocks run one after the other. Not emulated: tensor cores (the TF32 kernel compiles to nothing
 // here because __CUDA_ARCH__ is undefined).
 #pragma once
+#include <algorithm>
 #include <barrier>
 #include <cmath>
 #include <memory>
@@ -18,6 +19,8 @@
 #define __align__(n) alignas(n)
 
 using std::isfinite;
+using std::max;
+using std::min;
 
 inline float rsqrtf(float x) { return 1.f / std::sqrt(x); }
 

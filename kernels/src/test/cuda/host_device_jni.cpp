@@ -54,6 +54,8 @@ Launcher make(void (*kernel)(P...)) {
 // Every kernel but the TF32 one, which needs tensor cores.
 static const std::unordered_map<std::string, Launcher> KERNELS = {
         {"adamw_kernel", make(adamw_kernel)},
+        {"adamw_table_set_kernel", make(adamw_table_set_kernel)},
+        {"adamw_multi_kernel", make(adamw_multi_kernel)},
         {"im2col_kernel", make(im2col_kernel)},
         {"col2im_add_kernel", make(col2im_add_kernel)},
         {"broadcast_columns_kernel", make(broadcast_columns_kernel)},

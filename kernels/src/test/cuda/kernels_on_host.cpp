@@ -361,24 +361,62 @@ static void softmax() {
     check("log_softmax backward", eldx, dxLog);
 }
 
-static void adamw() {
-    int n = 300;
-    float lr = 1e-2f, beta1 = 0.9f, beta2 = 0.999f, eps = 1e-8f, decay = 0.01f;
-    Vec param = gaussian(n), m = gaussian(n), v(n), grad = gaussian(n);
-    for (float& x : v) x = std::fabs(x);
-    std::vector<double> ep(n), em(n), ev(n);
-    int step = 3;
+// One AdamW step in double precision, the contract of adamw_update.
+struct AdamWExpected {
+    std::vector<double> param, m, v;
+};
+
+static AdamWExpected adamw_expected(const Vec& param, const Vec& grad, const Vec& m, const Vec& v, float lr,
+                                    float beta1, float beta2, float eps, float decay, int step) {
     double stepSize = lr / (1 - std::pow(beta1, step)), correction = 1 / std::sqrt(1 - std::pow(beta2, step));
-    for (int i = 0; i < n; i++) {
-        em[i] = beta1 * m[i] + (1 - beta1) * grad[i];
-        ev[i] = beta2 * v[i] + (1 - beta2) * (double) grad[i] * grad[i];
-        ep[i] = param[i] * (1 - lr * decay) - stepSize * em[i] / (std::sqrt(ev[i]) * correction + eps);
+    AdamWExpected e{std::vector<double>(param.size()), std::vector<double>(param.size()), std::vector<double>(param.size())};
+    for (size_t i = 0; i < param.size(); i++) {
+        e.m[i] = beta1 * m[i] + (1 - beta1) * grad[i];
+        e.v[i] = beta2 * v[i] + (1 - beta2) * (double) grad[i] * grad[i];
+        e.param[i] = param[i] * (1 - lr * decay) - stepSize * e.m[i] / (std::sqrt(e.v[i]) * correction + eps);
     }
-    launch(adamw_kernel, 2, 256, param.data(), grad.data(), m.data(), v.data(), n, beta1, beta2, eps,
-           1 - lr * decay, (float) stepSize, (float) correction);
-    check("adamw param", ep, param);
-    check("adamw m", em, m);
-    check("adamw v", ev, v);
+    return e;
+}
+
+static void adamw() {
+    float lr = 1e-2f, beta1 = 0.9f, beta2 = 0.999f, eps = 1e-8f, decay = 0.01f;
+    int step = 3;
+    float stepSize = lr / (1 - std::pow(beta1, step)), correction = 1 / std::sqrt(1 - std::pow(beta2, step));
+    // Tensors of 1, exactly one chunk, and several chunks with a ragged end: the single-tensor kernel
+    // on the first, all of them in one multi-tensor launch.
+    std::vector<int> sizes = {300, 1, ADAMW_CHUNK, 2 * ADAMW_CHUNK + 5};
+    std::vector<Vec> param, grad, m, v;
+    std::vector<AdamWExpected> expected;
+    for (int n : sizes) {
+        param.push_back(gaussian(n));
+        grad.push_back(gaussian(n));
+        m.push_back(gaussian(n));
+        v.push_back(gaussian(n));
+        for (float& x : v.back()) x = std::fabs(x);
+        expected.push_back(adamw_expected(param.back(), grad.back(), m.back(), v.back(), lr, beta1, beta2, eps, decay, step));
+    }
+    launch(adamw_kernel, 2, 256, param[0].data(), grad[0].data(), m[0].data(), v[0].data(), sizes[0], beta1, beta2,
+           eps, 1 - lr * decay, stepSize, correction);
+    check("adamw param", expected[0].param, param[0]);
+    check("adamw m", expected[0].m, m[0]);
+    check("adamw v", expected[0].v, v[0]);
+
+    int tensors = sizes.size() - 1, chunks = 0;
+    std::vector<AdamWTensor> table(tensors);
+    for (int t = 0; t < tensors; t++) {
+        int i = t + 1;
+        launch(adamw_table_set_kernel, 1, 1, table.data(), t, param[i].data(), grad[i].data(), m[i].data(),
+               v[i].data(), sizes[i]);
+        chunks += (sizes[i] + ADAMW_CHUNK - 1) / ADAMW_CHUNK;
+    }
+    launch(adamw_multi_kernel, chunks, 256, table.data(), tensors, beta1, beta2, eps, 1 - lr * decay, stepSize,
+           correction);
+    for (int i = 1; i <= tensors; i++) {
+        std::string name = "adamw_multi tensor of " + std::to_string(sizes[i]);
+        check(name + " param", expected[i].param, param[i]);
+        check(name + " m", expected[i].m, m[i]);
+        check(name + " v", expected[i].v, v[i]);
+    }
 }
 
 int main() {

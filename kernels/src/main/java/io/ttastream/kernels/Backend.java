@@ -1,5 +1,7 @@
 package io.ttastream.kernels;
 
+import java.util.List;
+
 /**
  * The tensor operations the wav2vec2 CTC model, its losses and its optimizer need, each with its
  * backward. {@link CpuBackend} is the reference every other backend must match.
@@ -168,6 +170,18 @@ public interface Backend extends AutoCloseable {
      */
     void adamW(Tensor param, Tensor grad, Tensor m, Tensor v, float lr, float beta1, float beta2,
                float eps, float weightDecay, int step);
+
+    /**
+     * {@link #adamW} on every parameter of a list at once, the i-th parameter with the i-th gradient
+     * and moments: what an optimizer step does to all trainable tensors. A GPU does it in one launch.
+     */
+    default void adamW(List<Tensor> params, List<Tensor> grads, List<Tensor> m, List<Tensor> v, float lr,
+                       float beta1, float beta2, float eps, float weightDecay, int step) {
+        Shapes.sameLength("adamW", params, grads, m, v);
+        for (int i = 0; i < params.size(); i++) {
+            adamW(params.get(i), grads.get(i), m.get(i), v.get(i), lr, beta1, beta2, eps, weightDecay, step);
+        }
+    }
 
     /** Releases everything the backend holds; a no-op on the CPU. */
     @Override

@@ -1,6 +1,7 @@
 package io.ttastream.kernels;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -162,5 +163,14 @@ public final class Shapes {
         requireShape(op, "grad", grad, param.shape());
         requireShape(op, "m", m, param.shape());
         requireShape(op, "v", v, param.shape());
+    }
+
+    /** The lists of a multi-tensor op hold one entry per tensor: all the same length. */
+    @SafeVarargs
+    public static void sameLength(String op, List<Tensor>... lists) {
+        for (List<Tensor> list : lists) {
+            require(list.size() == lists[0].size(), op, () -> "tensor lists of different lengths: "
+                    + Arrays.stream(lists).map(l -> Integer.toString(l.size())).toList());
+        }
     }
 }

@@ -1,8 +1,11 @@
 package io.ttastream.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -53,5 +56,21 @@ class AdamWTest {
         for (float p : param.toArray()) {
             assertEquals(0.899000002f, p, 1e-6);
         }
+    }
+
+    @Test
+    void theMultiTensorStepUpdatesEachTensorWithItsOwnGradientAndChecksTheLists() {
+        Tensor a = cpu.fromArray(new float[] {1f, 2f}, 2), b = cpu.fromArray(new float[] {1f}, 1);
+        List<Tensor> m = List.of(cpu.allocate(2), cpu.allocate(1)), v = List.of(cpu.allocate(2), cpu.allocate(1));
+        cpu.adamW(List.of(a, b), List.of(cpu.fromArray(new float[] {0.5f, 0f}, 2), cpu.fromArray(new float[] {0f}, 1)),
+                m, v, 0.1f, 0.9f, 0.999f, 1e-8f, 0.01f, 1);
+        // The values of twoStepsFollowTorchAdamW's first step: a gradient of 0.5 steps, none only decays.
+        assertEquals(0.899000002f, a.toArray()[0], 1e-6);
+        assertEquals(1.998f, a.toArray()[1], 1e-6);
+        assertEquals(0.999f, b.toArray()[0], 1e-6);
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> cpu.adamW(List.of(a, b), List.of(cpu.allocate(2)), m, v, 0.1f, 0.9f, 0.999f, 1e-8f, 0f, 2));
+        assertTrue(e.getMessage().contains("different lengths"), e.getMessage());
     }
 }

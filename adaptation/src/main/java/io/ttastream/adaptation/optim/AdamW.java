@@ -5,7 +5,9 @@ import io.ttastream.adaptation.model.Parameters;
 import io.ttastream.kernels.Backend;
 import io.ttastream.kernels.Tensor;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -37,13 +39,19 @@ public final class AdamW implements Optimizer {
     @Override
     public void step(Parameters parameters, Gradients gradients) {
         step++;
+        List<Tensor> params = new ArrayList<>(), grads = new ArrayList<>(), m = new ArrayList<>(), v = new ArrayList<>();
         for (Map.Entry<String, Tensor> e : gradients.asMap().entrySet()) {
             Tensor param = parameters.get(e.getKey());
             Moments state = moments.computeIfAbsent(e.getKey(),
                     name -> new Moments(backend.allocate(param.shape()), backend.allocate(param.shape())));
-            backend.adamW(param, e.getValue(), state.m(), state.v(), (float) config.lr(), (float) config.beta1(),
-                    (float) config.beta2(), (float) config.eps(), (float) config.weightDecay(), step);
+            params.add(param);
+            grads.add(e.getValue());
+            m.add(state.m());
+            v.add(state.v());
         }
+        // All tensors in one call: one kernel launch on a GPU.
+        backend.adamW(params, grads, m, v, (float) config.lr(), (float) config.beta1(), (float) config.beta2(),
+                (float) config.eps(), (float) config.weightDecay(), step);
     }
 
     /** An independent copy: same hyper-parameters, moments and step count (DSUTA's fast model starts from the slow one's). */

@@ -10,6 +10,9 @@ import io.ttastream.kernels.Backend;
 import io.ttastream.kernels.Shapes;
 import io.ttastream.kernels.Tensor;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import jcuda.Sizeof;
 import jcuda.driver.CUdeviceptr;
 
@@ -46,7 +49,13 @@ public final class CudaBackend implements Backend {
     private static final int MAX_PARTIALS = 1024;
     /** Bound on the im2col buffer (floats); longer convolutions go in chunks of output steps. */
     private static final long COLUMN_BUDGET = 1L << 25;
-    /** Reduction kinds of partial_sums_kernel, as in elementwise.cu. */
+    /** Elements per block of adamw_multi_kernel (ADAMW_CHUNK in adamw.cu). */
+    private static final int ADAMW_CHUNK = 2048;
+    /** Floats per row of adamw_multi_kernel's table: struct AdamWTensor is 40 bytes. */
+    private static final int ADAMW_TABLE_ROW_FLOATS = 10;
+    /** Tables of the multi-tensor AdamW kept at once: an optimizer's (or DSUTA's fast and slow ones') tensors. */
+    private static final int ADAMW_TABLES_KEPT = 8;
+        /** Reduction kinds of partial_sums_kernel, as in elementwise.cu. */
     private static final int REDUCE_SUM = 0, REDUCE_SUM_OF_SQUARES = 1, REDUCE_NON_FINITE_COUNT = 2;
 
     private final int ordinal;
@@ -57,6 +66,20 @@ public final class CudaBackend implements Backend {
     private final CudaTensor partials;
     /** Grow-only scratch: im2col columns, attention score gradients, weight-norm slice sums. */
     private final Scratch columns = new Scratch(), scores = new Scratch(), sliceSums = new Scratch();
+    /**
+     * Device tables of the multi-tensor AdamW, by the tensor lists they point to (tensors compare by
+     * identity, so a list of other tensors never finds a stale table); the least recently used goes first.
+     */
+    private final Map<List<List<Tensor>>, CudaTensor> adamWTables = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<List<List<Tensor>>, CudaTensor> eldest) {
+            boolean full = size() > ADAMW_TABLES_KEPT;
+            if (full) {
+                eldest.getValue().close();
+            }
+            return full;
+        }
+    };
     private boolean closed;
 
     /** The first GPU with FP32 products. */
@@ -617,6 +640,42 @@ public final class CudaBackend implements Backend {
         float invSqrtCorrection2 = (float) (1 / Math.sqrt(1 - Math.pow(beta2, step)));
         elementwise(Kernel.ADAMW, param.size(), ptr(op, param), ptr(op, grad), ptr(op, m), ptr(op, v), param.size(),
                 beta1, beta2, eps, decay, stepSize, invSqrtCorrection2);
+    }
+
+    /** One launch for all tensors, through a device-side table of them built on first use and kept. */
+    @Override
+    public void adamW(List<Tensor> params, List<Tensor> grads, List<Tensor> m, List<Tensor> v, float lr,
+                      float beta1, float beta2, float eps, float weightDecay, int step) {
+        String op = "adamW";
+        Shapes.sameLength(op, params, grads, m, v);
+        long chunks = 0;
+        for (int i = 0; i < params.size(); i++) {
+            Shapes.adamW(step, params.get(i), grads.get(i), m.get(i), v.get(i));
+            chunks += ceilDiv(params.get(i).size(), ADAMW_CHUNK);
+        }
+        if (chunks == 0) {
+            return;
+        }
+        makeCurrent();
+        CudaTensor table = adamWTables.computeIfAbsent(
+                List.of(List.copyOf(params), List.copyOf(grads), List.copyOf(m), List.copyOf(v)),
+                key -> adamWTable(params, grads, m, v));
+        float decay = 1 - lr * weightDecay;
+        float stepSize = (float) (lr / (1 - Math.pow(beta1, step)));
+        float invSqrtCorrection2 = (float) (1 / Math.sqrt(1 - Math.pow(beta2, step)));
+        launch(Kernel.ADAMW_MULTI, Math.toIntExact(chunks), 1, 1, BLOCK, 1, table.pointer(), params.size(),
+                beta1, beta2, eps, decay, stepSize, invSqrtCorrection2);
+    }
+
+    /** adamw.cu's table of AdamWTensor rows (four pointers and a 64-bit size: 40 bytes each), filled on the device. */
+    private CudaTensor adamWTable(List<Tensor> params, List<Tensor> grads, List<Tensor> m, List<Tensor> v) {
+        String op = "adamW";
+        CudaTensor table = (CudaTensor) allocate(params.size() * ADAMW_TABLE_ROW_FLOATS);
+        for (int i = 0; i < params.size(); i++) {
+            launch(Kernel.ADAMW_TABLE_SET, 1, 1, 1, 1, 1, table.pointer(), i, ptr(op, params.get(i)),
+                    ptr(op, grads.get(i)), ptr(op, m.get(i)), ptr(op, v.get(i)), params.get(i).size());
+        }
+        return table;
     }
 
     // ---------------------------------------------------------------- launching

@@ -367,6 +367,25 @@ public final class CudaParityCheck {
             }
             return Inputs.outputs(param, m, v);
         });
+        fp32(cases, "adamW, 4 tensors in one launch, 3 steps", ELEMENTWISE, in -> {
+            List<Tensor> params = new ArrayList<>(), m = new ArrayList<>(), v = new ArrayList<>();
+            for (int size : new int[] {1, 2048, 5000, 300}) { // a chunk of 2048 exactly, a ragged end
+                params.add(in.gaussian(size));
+                m.add(in.backend().allocate(size));
+                v.add(in.backend().allocate(size));
+            }
+            for (int step = 1; step <= 3; step++) {
+                List<Tensor> grads = new ArrayList<>();
+                for (Tensor p : params) {
+                    grads.add(in.gaussian(p.size()));
+                }
+                in.backend().adamW(params, grads, m, v, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, step);
+            }
+            List<Tensor> all = new ArrayList<>(params);
+            all.addAll(m);
+            all.addAll(v);
+            return Inputs.outputs(all.toArray(Tensor[]::new));
+        });
     }
 
     // ---------------------------------------------------------------- command line

@@ -39,7 +39,9 @@ enum Kernel {
     SOFTMAX_BACKWARD("softmax", "softmax_backward_kernel", "pppiifi"),
     LOG_SOFTMAX_FORWARD("softmax", "log_softmax_forward_kernel", "ppii"),
     LOG_SOFTMAX_BACKWARD("softmax", "log_softmax_backward_kernel", "pppii"),
-    ADAMW("adamw", "adamw_kernel", "ppppiffffff");
+    ADAMW("adamw", "adamw_kernel", "ppppiffffff"),
+    ADAMW_TABLE_SET("adamw", "adamw_table_set_kernel", "pippppi"),
+    ADAMW_MULTI("adamw", "adamw_multi_kernel", "piffffff");
 
     final String module;
     final String symbol;
