@@ -63,6 +63,20 @@ public interface Backend extends AutoCloseable {
     /** True when every element is finite (no NaN or infinity). */
     boolean allFinite(Tensor x);
 
+    /** Sum of squares over all elements of all the tensors (a global gradient norm), in one host round trip on a GPU. */
+    default float sumOfSquares(List<Tensor> tensors) {
+        double total = 0;
+        for (Tensor x : tensors) {
+            total += sumOfSquares(x);
+        }
+        return (float) total;
+    }
+
+    /** True when every element of every tensor is finite, in one host round trip on a GPU. */
+    default boolean allFinite(List<Tensor> tensors) {
+        return tensors.stream().allMatch(this::allFinite);
+    }
+
     /** y[j, i] = x[i, j] for 2-D {@code x} of shape [R, C]; {@code y} is [C, R]. */
     void transpose(Tensor y, Tensor x);
 

@@ -6,6 +6,7 @@ import io.ttastream.kernels.Tensor;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -46,8 +47,8 @@ public final class Gradients {
         tensors.values().forEach(t -> backend.fill(t, 0f));
     }
 
-    /** True when every gradient element is finite. */
+    /** True when every gradient element is finite (one check for all tensors: one host round trip on a GPU). */
     public boolean allFinite() {
-        return tensors.values().stream().allMatch(backend::allFinite);
+        return backend.allFinite(List.copyOf(tensors.values()));
     }
 }

@@ -209,11 +209,7 @@ public final class Trainer {
 
     /** Scales the gradients to at most clipNorm in global L2 norm; returns the norm before clipping. */
     private double clip(Gradients gradients) {
-        double sumOfSquares = 0;
-        for (Tensor g : gradients.asMap().values()) {
-            sumOfSquares += backend.sumOfSquares(g);
-        }
-        double norm = Math.sqrt(sumOfSquares);
+        double norm = Math.sqrt(backend.sumOfSquares(List.copyOf(gradients.asMap().values())));
         if (Double.isFinite(norm) && norm > config.clipNorm()) {
             for (Tensor g : gradients.asMap().values()) {
                 backend.scale(g, g, (float) (config.clipNorm() / norm));

@@ -64,8 +64,9 @@ public final class CudaBackend implements Backend {
     private final DeviceMemory memory;
     /** partials[0 .. MAX_PARTIALS) and the reduced value at partials[MAX_PARTIALS]. */
     private final CudaTensor partials;
-    /** Grow-only scratch: im2col columns, attention score gradients, weight-norm slice sums. */
-    private final Scratch columns = new Scratch(), scores = new Scratch(), sliceSums = new Scratch();
+    /** Grow-only scratch: im2col columns, attention score gradients, weight-norm slice sums, per-tensor totals. */
+    private final Scratch columns = new Scratch(), scores = new Scratch(), sliceSums = new Scratch(),
+            tensorTotals = new Scratch();
     /**
      * Device tables of the multi-tensor AdamW, by the tensor lists they point to (tensors compare by
      * identity, so a list of other tensors never finds a stale table); the least recently used goes first.
@@ -236,15 +237,50 @@ public final class CudaBackend implements Backend {
         return reduce("allFinite", x, REDUCE_NON_FINITE_COUNT) == 0f;
     }
 
+    @Override
+    public float sumOfSquares(List<Tensor> tensors) {
+        return reduce("sumOfSquares", tensors, REDUCE_SUM_OF_SQUARES);
+    }
+
+    @Override
+    public boolean allFinite(List<Tensor> tensors) {
+        return reduce("allFinite", tensors, REDUCE_NON_FINITE_COUNT) == 0f;
+    }
+
     /** Two-pass reduction (see elementwise.cu) whose one float comes back to the host. */
     private float reduce(String op, Tensor x, int kind) {
+        CUdeviceptr total = offset(partials.pointer(), MAX_PARTIALS);
+        reduceOnDevice(op, x, kind, total);
+        return download(total);
+    }
+
+    /**
+     * The reduction of each tensor into its own slot of a scratch buffer, then of the slots into one
+     * float: one host round trip for all, where a loop over {@link #reduce} would wait for each.
+     */
+    private float reduce(String op, List<Tensor> tensors, int kind) {
+        makeCurrent();
+        CUdeviceptr slots = tensorTotals.atLeast(tensors.size());
+        for (int i = 0; i < tensors.size(); i++) {
+            // The partials buffer is reused tensor after tensor: launches on one stream run in order.
+            reduceOnDevice(op, tensors.get(i), kind, offset(slots, i));
+        }
+        CUdeviceptr total = offset(partials.pointer(), MAX_PARTIALS);
+        launch(Kernel.FINAL_SUM, 1, 1, 1, BLOCK, 1, total, slots, tensors.size());
+        return download(total);
+    }
+
+    /** Writes the sum, sum of squares or non-finite count of {@code x} to the device float at {@code out}. */
+    private void reduceOnDevice(String op, Tensor x, int kind, CUdeviceptr out) {
         int n = x.size();
         int blocks = Math.max(1, Math.min(MAX_PARTIALS, ceilDiv(n, BLOCK)));
-        CUdeviceptr total = offset(partials.pointer(), MAX_PARTIALS);
         launch(Kernel.PARTIAL_SUMS, blocks, 1, 1, BLOCK, 1, partials.pointer(), ptr(op, x), n, kind);
-        launch(Kernel.FINAL_SUM, 1, 1, 1, BLOCK, 1, total, partials.pointer(), blocks);
+        launch(Kernel.FINAL_SUM, 1, 1, 1, BLOCK, 1, out, partials.pointer(), blocks);
+    }
+
+    private float download(CUdeviceptr value) {
         float[] result = new float[1];
-        device.download(result, total);
+        device.download(result, value);
         return result[0];
     }
 

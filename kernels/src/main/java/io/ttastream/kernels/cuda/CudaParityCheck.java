@@ -208,6 +208,14 @@ public final class CudaParityCheck {
             return new float[] {flag(in.backend().allFinite(finite)), flag(in.backend().allFinite(broken)),
                 flag(in.backend().allFinite(infinite))};
         });
+        fp32(cases, "sumOfSquares, allFinite over a list of tensors", new Tolerance(1e-3, 1e-5), in -> {
+            List<Tensor> tensors = new ArrayList<>(List.of(in.gaussian(1), in.gaussian(300_001), in.gaussian(77, 45)));
+            float sumOfSquares = in.backend().sumOfSquares(tensors);
+            boolean finite = in.backend().allFinite(tensors);
+            tensors.add(in.backend().fromArray(new float[] {0f, Float.NaN}, 2));
+            return new float[] {sumOfSquares, flag(finite), flag(in.backend().allFinite(tensors)),
+                flag(in.backend().allFinite(List.of()))};
+        });
         fp32(cases, "transpose + transposeBackward", ELEMENTWISE, in -> {
             Tensor x = in.gaussian(77, 45), y = in.backend().allocate(45, 77), dx = in.gaussian(77, 45);
             in.backend().transpose(y, x);
