@@ -4,9 +4,6 @@
 // the tensors from a table the host fills once (adamw_table_set_kernel) and reuses every step.
 #include "common.cuh"
 
-// Elements one block of adamw_multi_kernel updates: each tensor is cut into chunks of this size.
-#define ADAMW_CHUNK 2048
-
 __device__ __forceinline__ void adamw_update(float* param, const float* grad, float* m, float* v, long long i,
                                              float beta1, float beta2, float eps, float decay, float stepSize,
                                              float invSqrtCorrection2) {
@@ -42,21 +39,15 @@ extern "C" __global__ void adamw_table_set_kernel(AdamWTensor* table, int index,
     table[index] = AdamWTensor{param, grad, m, v, size};
 }
 
-// Block b updates the b-th chunk of the tensors laid end to end, each starting on a chunk boundary:
-// the grid is the sum over tensors of ceil(size / ADAMW_CHUNK).
+// Block b updates the b-th chunk of the tensors (chunk_owner in common.cuh).
 extern "C" __global__ void adamw_multi_kernel(const AdamWTensor* table, int tensors, float beta1, float beta2,
                                               float eps, float decay, float stepSize, float invSqrtCorrection2) {
     long long chunk = blockIdx.x;
-    int t = 0;
-    for (; t < tensors; t++) {
-        long long chunks = (table[t].size + ADAMW_CHUNK - 1) / ADAMW_CHUNK;
-        if (chunk < chunks) break;
-        chunk -= chunks;
-    }
+    int t = chunk_owner(table, tensors, &chunk);
     if (t == tensors) return;
     AdamWTensor e = table[t];
-    long long end = min((chunk + 1) * ADAMW_CHUNK, e.size);
-    for (long long i = chunk * ADAMW_CHUNK + threadIdx.x; i < end; i += blockDim.x) {
+    long long end = min((chunk + 1) * TENSOR_CHUNK, e.size);
+    for (long long i = chunk * TENSOR_CHUNK + threadIdx.x; i < end; i += blockDim.x) {
         adamw_update(e.param, e.grad, e.m, e.v, i, beta1, beta2, eps, decay, stepSize, invSqrtCorrection2);
     }
 }

@@ -30,3 +30,19 @@ __device__ __forceinline__ float block_sum(float v, float* scratch) {
     v = lane < warps ? scratch[lane] : 0.f;
     return warp_sum(v);
 }
+
+// Multi-tensor kernels give each block one chunk of TENSOR_CHUNK elements of one tensor, the tensors
+// laid end to end with each starting on a chunk boundary; the grid is the sum of ceil(size / TENSOR_CHUNK).
+// The tensors come from a device-side table whose rows have a `size` field; this finds the row that
+// owns `*chunk` and turns `*chunk` into the chunk's index within that tensor (rows when none does).
+#define TENSOR_CHUNK 2048
+
+template <class Row>
+__device__ __forceinline__ int chunk_owner(const Row* table, int rows, long long* chunk) {
+    for (int t = 0; t < rows; t++) {
+        long long chunks = (table[t].size + TENSOR_CHUNK - 1) / TENSOR_CHUNK;
+        if (*chunk < chunks) return t;
+        *chunk -= chunks;
+    }
+    return rows;
+}

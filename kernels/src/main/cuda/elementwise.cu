@@ -33,13 +33,46 @@ extern "C" __global__ void mul_kernel(float* out, const float* a, const float* b
 #define REDUCE_SUM_OF_SQUARES 1
 #define REDUCE_NON_FINITE_COUNT 2
 
+// What one element adds to a reduction of the given kind.
+__device__ __forceinline__ float reduction_term(float v, int kind) {
+    return kind == REDUCE_SUM ? v : kind == REDUCE_SUM_OF_SQUARES ? v * v : (isfinite(v) ? 0.f : 1.f);
+}
+
 // partials[blockIdx.x] = the block's share of sum(x), sum(x^2) or the count of NaN/inf elements.
 extern "C" __global__ void partial_sums_kernel(float* partials, const float* x, int n, int kind) {
     __shared__ float scratch[32];
     float acc = 0.f;
     for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += gridDim.x * blockDim.x) {
-        float v = x[i];
-        acc += kind == REDUCE_SUM ? v : kind == REDUCE_SUM_OF_SQUARES ? v * v : (isfinite(v) ? 0.f : 1.f);
+        acc += reduction_term(x[i], kind);
+    }
+    acc = block_sum(acc, scratch);
+    if (threadIdx.x == 0) partials[blockIdx.x] = acc;
+}
+
+// One row of a table of tensors to reduce together: the data and its element count.
+struct TensorRef {
+    const float* data;
+    long long size;
+};
+
+// table[index] = the given tensor. Launched with one thread; the pointer stays on the device.
+extern "C" __global__ void tensor_ref_set_kernel(TensorRef* table, int index, const float* data, int size) {
+    table[index] = TensorRef{data, size};
+}
+
+// partials[blockIdx.x] = one chunk's share (chunk_owner in common.cuh) of the reduction over every
+// tensor of the table; final_sum_kernel then adds the partials, one per chunk.
+extern "C" __global__ void multi_partial_sums_kernel(float* partials, const TensorRef* table, int tensors, int kind) {
+    __shared__ float scratch[32];
+    long long chunk = blockIdx.x;
+    int t = chunk_owner(table, tensors, &chunk);
+    float acc = 0.f;
+    if (t < tensors) {  // no early return: every thread of the block takes part in block_sum
+        TensorRef e = table[t];
+        long long end = min((chunk + 1) * TENSOR_CHUNK, e.size);
+        for (long long i = chunk * TENSOR_CHUNK + threadIdx.x; i < end; i += blockDim.x) {
+            acc += reduction_term(e.data[i], kind);
+        }
     }
     acc = block_sum(acc, scratch);
     if (threadIdx.x == 0) partials[blockIdx.x] = acc;

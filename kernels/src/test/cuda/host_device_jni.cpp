@@ -56,6 +56,8 @@ static const std::unordered_map<std::string, Launcher> KERNELS = {
         {"adamw_kernel", make(adamw_kernel)},
         {"adamw_table_set_kernel", make(adamw_table_set_kernel)},
         {"adamw_multi_kernel", make(adamw_multi_kernel)},
+        {"tensor_ref_set_kernel", make(tensor_ref_set_kernel)},
+        {"multi_partial_sums_kernel", make(multi_partial_sums_kernel)},
         {"im2col_kernel", make(im2col_kernel)},
         {"col2im_add_kernel", make(col2im_add_kernel)},
         {"broadcast_columns_kernel", make(broadcast_columns_kernel)},

@@ -90,6 +90,27 @@ static void reductions() {
         double expected = kind == 0 ? sum : kind == 1 ? squares : 2;
         check("reduction kind " + std::to_string(kind), {expected}, {partials[1024]});
     }
+
+    // The same three kinds over a table of tensors: 1, exactly one chunk, and a ragged 3 chunks.
+    std::vector<Vec> tensors = {gaussian(1), gaussian(TENSOR_CHUNK), gaussian(2 * TENSOR_CHUNK + 7)};
+    tensors[2][TENSOR_CHUNK + 3] = NAN;
+    std::vector<TensorRef> table(tensors.size());
+    int chunks = 0;
+    for (size_t t = 0; t < tensors.size(); t++) {
+        launch(tensor_ref_set_kernel, 1, 1, table.data(), (int) t, tensors[t].data(), (int) tensors[t].size());
+        chunks += (tensors[t].size() + TENSOR_CHUNK - 1) / TENSOR_CHUNK;
+    }
+    Vec chunkPartials(chunks + 1);
+    for (int kind = 0; kind < 3; kind++) {
+        double expected = 0;
+        for (const Vec& tensor : tensors)
+            for (float v : tensor) expected += kind == 2 ? !std::isfinite(v) : std::isfinite(v) ? (kind == 0 ? v : (double) v * v) : 0;
+        if (kind < 2) tensors[2][TENSOR_CHUNK + 3] = 0.f;  // sums are checked on finite data
+        launch(multi_partial_sums_kernel, chunks, 256, chunkPartials.data(), table.data(), (int) tensors.size(), kind);
+        launch(final_sum_kernel, 1, 256, chunkPartials.data() + chunks, chunkPartials.data(), chunks);
+        check("multi-tensor reduction kind " + std::to_string(kind), {expected}, {chunkPartials[chunks]});
+        tensors[2][TENSOR_CHUNK + 3] = NAN;
+    }
 }
 
 static void transpose() {
@@ -384,7 +405,7 @@ static void adamw() {
     float stepSize = lr / (1 - std::pow(beta1, step)), correction = 1 / std::sqrt(1 - std::pow(beta2, step));
     // Tensors of 1, exactly one chunk, and several chunks with a ragged end: the single-tensor kernel
     // on the first, all of them in one multi-tensor launch.
-    std::vector<int> sizes = {300, 1, ADAMW_CHUNK, 2 * ADAMW_CHUNK + 5};
+    std::vector<int> sizes = {300, 1, TENSOR_CHUNK, 2 * TENSOR_CHUNK + 5};
     std::vector<Vec> param, grad, m, v;
     std::vector<AdamWExpected> expected;
     for (int n : sizes) {
@@ -407,7 +428,7 @@ static void adamw() {
         int i = t + 1;
         launch(adamw_table_set_kernel, 1, 1, table.data(), t, param[i].data(), grad[i].data(), m[i].data(),
                v[i].data(), sizes[i]);
-        chunks += (sizes[i] + ADAMW_CHUNK - 1) / ADAMW_CHUNK;
+        chunks += (sizes[i] + TENSOR_CHUNK - 1) / TENSOR_CHUNK;
     }
     launch(adamw_multi_kernel, chunks, 256, table.data(), tensors, beta1, beta2, eps, 1 - lr * decay, stepSize,
            correction);

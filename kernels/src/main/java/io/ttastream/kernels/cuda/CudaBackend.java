@@ -9,6 +9,7 @@ import static io.ttastream.kernels.Shapes.rowsOf;
 import io.ttastream.kernels.Backend;
 import io.ttastream.kernels.Shapes;
 import io.ttastream.kernels.Tensor;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,12 +50,12 @@ public final class CudaBackend implements Backend {
     private static final int MAX_PARTIALS = 1024;
     /** Bound on the im2col buffer (floats); longer convolutions go in chunks of output steps. */
     private static final long COLUMN_BUDGET = 1L << 25;
-    /** Elements per block of adamw_multi_kernel (ADAMW_CHUNK in adamw.cu). */
-    private static final int ADAMW_CHUNK = 2048;
-    /** Floats per row of adamw_multi_kernel's table: struct AdamWTensor is 40 bytes. */
-    private static final int ADAMW_TABLE_ROW_FLOATS = 10;
-    /** Tables of the multi-tensor AdamW kept at once: an optimizer's (or DSUTA's fast and slow ones') tensors. */
-    private static final int ADAMW_TABLES_KEPT = 8;
+    /** Elements per block of the multi-tensor kernels (TENSOR_CHUNK in common.cuh). */
+    private static final int TENSOR_CHUNK = 2048;
+    /** Floats per row of the tensor tables: struct AdamWTensor (adamw.cu) is 40 bytes, TensorRef (elementwise.cu) 16. */
+    private static final int ADAMW_ROW_FLOATS = 10, TENSOR_REF_ROW_FLOATS = 4;
+    /** Tensor tables kept at once: an optimizer's tensors (DSUTA's fast and slow ones), the gradients checked. */
+    private static final int TENSOR_TABLES_KEPT = 8;
         /** Reduction kinds of partial_sums_kernel, as in elementwise.cu. */
     private static final int REDUCE_SUM = 0, REDUCE_SUM_OF_SQUARES = 1, REDUCE_NON_FINITE_COUNT = 2;
 
@@ -64,17 +65,18 @@ public final class CudaBackend implements Backend {
     private final DeviceMemory memory;
     /** partials[0 .. MAX_PARTIALS) and the reduced value at partials[MAX_PARTIALS]. */
     private final CudaTensor partials;
-    /** Grow-only scratch: im2col columns, attention score gradients, weight-norm slice sums, per-tensor totals. */
+    /** Grow-only scratch: im2col columns, attention score gradients, weight-norm slice sums, multi-tensor partials. */
     private final Scratch columns = new Scratch(), scores = new Scratch(), sliceSums = new Scratch(),
-            tensorTotals = new Scratch();
+            chunkSums = new Scratch();
     /**
-     * Device tables of the multi-tensor AdamW, by the tensor lists they point to (tensors compare by
-     * identity, so a list of other tensors never finds a stale table); the least recently used goes first.
+     * Device-side tables of the multi-tensor kernels, by their row-setting kernel and the tensor lists
+     * they point to (tensors compare by identity, so other tensors never find a stale table); the
+     * least recently used goes first.
      */
-    private final Map<List<List<Tensor>>, CudaTensor> adamWTables = new LinkedHashMap<>(16, 0.75f, true) {
+    private final Map<List<Object>, CudaTensor> tensorTables = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<List<List<Tensor>>, CudaTensor> eldest) {
-            boolean full = size() > ADAMW_TABLES_KEPT;
+        protected boolean removeEldestEntry(Map.Entry<List<Object>, CudaTensor> eldest) {
+            boolean full = size() > TENSOR_TABLES_KEPT;
             if (full) {
                 eldest.getValue().close();
             }
@@ -249,33 +251,31 @@ public final class CudaBackend implements Backend {
 
     /** Two-pass reduction (see elementwise.cu) whose one float comes back to the host. */
     private float reduce(String op, Tensor x, int kind) {
+        int n = x.size();
+        int blocks = Math.max(1, Math.min(MAX_PARTIALS, ceilDiv(n, BLOCK)));
         CUdeviceptr total = offset(partials.pointer(), MAX_PARTIALS);
-        reduceOnDevice(op, x, kind, total);
+        launch(Kernel.PARTIAL_SUMS, blocks, 1, 1, BLOCK, 1, partials.pointer(), ptr(op, x), n, kind);
+        launch(Kernel.FINAL_SUM, 1, 1, 1, BLOCK, 1, total, partials.pointer(), blocks);
         return download(total);
     }
 
     /**
-     * The reduction of each tensor into its own slot of a scratch buffer, then of the slots into one
-     * float: one host round trip for all, where a loop over {@link #reduce} would wait for each.
+     * A partial per chunk of all the tensors (through a kept table of them), then their sum: two launches
+     * and one host round trip, where a loop over {@link #reduce} would wait for each tensor.
      */
     private float reduce(String op, List<Tensor> tensors, int kind) {
         makeCurrent();
-        CUdeviceptr slots = tensorTotals.atLeast(tensors.size());
-        for (int i = 0; i < tensors.size(); i++) {
-            // The partials buffer is reused tensor after tensor: launches on one stream run in order.
-            reduceOnDevice(op, tensors.get(i), kind, offset(slots, i));
-        }
         CUdeviceptr total = offset(partials.pointer(), MAX_PARTIALS);
-        launch(Kernel.FINAL_SUM, 1, 1, 1, BLOCK, 1, total, slots, tensors.size());
+        int chunks = chunks(tensors);
+        if (chunks == 0) {
+            device.fill32(total, 0, 1);
+        } else {
+            CudaTensor table = tensorTable(op, Kernel.TENSOR_REF_SET, TENSOR_REF_ROW_FLOATS, tensors);
+            CUdeviceptr chunkPartials = chunkSums.atLeast(chunks);
+            launch(Kernel.MULTI_PARTIAL_SUMS, chunks, 1, 1, BLOCK, 1, chunkPartials, table.pointer(), tensors.size(), kind);
+            launch(Kernel.FINAL_SUM, 1, 1, 1, BLOCK, 1, total, chunkPartials, chunks);
+        }
         return download(total);
-    }
-
-    /** Writes the sum, sum of squares or non-finite count of {@code x} to the device float at {@code out}. */
-    private void reduceOnDevice(String op, Tensor x, int kind, CUdeviceptr out) {
-        int n = x.size();
-        int blocks = Math.max(1, Math.min(MAX_PARTIALS, ceilDiv(n, BLOCK)));
-        launch(Kernel.PARTIAL_SUMS, blocks, 1, 1, BLOCK, 1, partials.pointer(), ptr(op, x), n, kind);
-        launch(Kernel.FINAL_SUM, 1, 1, 1, BLOCK, 1, out, partials.pointer(), blocks);
     }
 
     private float download(CUdeviceptr value) {
@@ -682,36 +682,57 @@ public final class CudaBackend implements Backend {
     @Override
     public void adamW(List<Tensor> params, List<Tensor> grads, List<Tensor> m, List<Tensor> v, float lr,
                       float beta1, float beta2, float eps, float weightDecay, int step) {
-        String op = "adamW";
-        Shapes.sameLength(op, params, grads, m, v);
-        long chunks = 0;
+        Shapes.sameLength("adamW", params, grads, m, v);
         for (int i = 0; i < params.size(); i++) {
             Shapes.adamW(step, params.get(i), grads.get(i), m.get(i), v.get(i));
-            chunks += ceilDiv(params.get(i).size(), ADAMW_CHUNK);
         }
+        int chunks = chunks(params);
         if (chunks == 0) {
             return;
         }
-        makeCurrent();
-        CudaTensor table = adamWTables.computeIfAbsent(
-                List.of(List.copyOf(params), List.copyOf(grads), List.copyOf(m), List.copyOf(v)),
-                key -> adamWTable(params, grads, m, v));
+        CudaTensor table = tensorTable("adamW", Kernel.ADAMW_TABLE_SET, ADAMW_ROW_FLOATS, params, grads, m, v);
         float decay = 1 - lr * weightDecay;
         float stepSize = (float) (lr / (1 - Math.pow(beta1, step)));
         float invSqrtCorrection2 = (float) (1 / Math.sqrt(1 - Math.pow(beta2, step)));
-        launch(Kernel.ADAMW_MULTI, Math.toIntExact(chunks), 1, 1, BLOCK, 1, table.pointer(), params.size(),
+        launch(Kernel.ADAMW_MULTI, chunks, 1, 1, BLOCK, 1, table.pointer(), params.size(),
                 beta1, beta2, eps, decay, stepSize, invSqrtCorrection2);
     }
 
-    /** adamw.cu's table of AdamWTensor rows (four pointers and a 64-bit size: 40 bytes each), filled on the device. */
-    private CudaTensor adamWTable(List<Tensor> params, List<Tensor> grads, List<Tensor> m, List<Tensor> v) {
-        String op = "adamW";
-        CudaTensor table = (CudaTensor) allocate(params.size() * ADAMW_TABLE_ROW_FLOATS);
-        for (int i = 0; i < params.size(); i++) {
-            launch(Kernel.ADAMW_TABLE_SET, 1, 1, 1, 1, 1, table.pointer(), i, ptr(op, params.get(i)),
-                    ptr(op, grads.get(i)), ptr(op, m.get(i)), ptr(op, v.get(i)), params.get(i).size());
+    /** Blocks of a multi-tensor kernel: TENSOR_CHUNK-element chunks, each tensor starting a new one. */
+    private static int chunks(List<Tensor> tensors) {
+        long chunks = 0;
+        for (Tensor t : tensors) {
+            chunks += ceilDiv(t.size(), TENSOR_CHUNK);
         }
-        return table;
+        return Math.toIntExact(chunks);
+    }
+
+    /**
+     * The table whose row i points to the i-th tensor of each list and holds its size, filled on the device
+     * by {@code setRow} (one launch per row) on first use, then kept for the same lists.
+     */
+    @SafeVarargs
+    private CudaTensor tensorTable(String op, Kernel setRow, int rowFloats, List<Tensor>... columns) {
+        List<Object> key = new ArrayList<>();
+        key.add(setRow);
+        for (List<Tensor> column : columns) {
+            key.add(List.copyOf(column));
+        }
+        return tensorTables.computeIfAbsent(key, k -> {
+            int rows = columns[0].size();
+            CudaTensor table = (CudaTensor) allocate(Math.max(1, rows * rowFloats));
+            for (int i = 0; i < rows; i++) {
+                Object[] args = new Object[columns.length + 3];
+                args[0] = table.pointer();
+                args[1] = i;
+                for (int c = 0; c < columns.length; c++) {
+                    args[2 + c] = ptr(op, columns[c].get(i));
+                }
+                args[args.length - 1] = columns[0].get(i).size();
+                launch(setRow, 1, 1, 1, 1, 1, args);
+            }
+            return table;
+        });
     }
 
     // ---------------------------------------------------------------- launching

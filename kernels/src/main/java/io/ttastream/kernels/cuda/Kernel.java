@@ -16,6 +16,8 @@ enum Kernel {
     MUL("elementwise", "mul_kernel", "pppi"),
     PARTIAL_SUMS("elementwise", "partial_sums_kernel", "ppii"),
     FINAL_SUM("elementwise", "final_sum_kernel", "ppi"),
+    TENSOR_REF_SET("elementwise", "tensor_ref_set_kernel", "pipi"),
+    MULTI_PARTIAL_SUMS("elementwise", "multi_partial_sums_kernel", "ppii"),
     TRANSPOSE("elementwise", "transpose_kernel", "ppiii"),
     SGEMM("matmul", "sgemm_kernel", "iiipilipilipili"),
     SGEMM_TF32("matmul", "sgemm_tf32_kernel", "iiipilipilipili"),
