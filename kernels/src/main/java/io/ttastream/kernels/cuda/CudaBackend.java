@@ -83,6 +83,7 @@ public final class CudaBackend implements Backend {
             return full;
         }
     };
+    private long launches;
     private boolean closed;
 
     /** The first GPU with FP32 products. */
@@ -123,6 +124,11 @@ public final class CudaBackend implements Backend {
     /** How this backend computes matrix products. */
     public MatmulPrecision precision() {
         return precision;
+    }
+
+    /** Kernels launched so far: what a loop pays in launch overhead, which CUDA graphs would remove. */
+    public long launchCount() {
+        return launches;
     }
 
     /** Waits until every op issued so far has finished (for timing). */
@@ -780,6 +786,7 @@ public final class CudaBackend implements Backend {
             }
         }
         device.launch(kernel, gridX, gridY, gridZ, blockX, blockY, args);
+        launches++;
     }
 
     private static boolean fits(char type, Object arg) {

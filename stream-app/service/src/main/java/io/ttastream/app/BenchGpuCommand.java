@@ -82,9 +82,9 @@ public final class BenchGpuCommand implements Callable<Integer> {
             return 2;
         }
         StringBuilder table = new StringBuilder(String.format(Locale.ROOT,
-                "| audio (s) | implementation | SUTA %d steps, median (s) | real-time factor | speed-up vs PyTorch |%n",
+                "| audio (s) | implementation | SUTA %d steps, median (s) | real-time factor | speed-up vs PyTorch | kernel launches |%n",
                 steps));
-        table.append("|---|---|---|---|---|\n");
+        table.append("|---|---|---|---|---|---|\n");
         try (CudaBackend gpu = new CudaBackend(0, precision)) {
             System.err.printf("bench-gpu: %s on %s, %s products, %d steps%n", config, gpu.deviceName(), precision, steps);
             if (checkModel && !modelMatchesTheCpu(modelConfig, gpu)) {
@@ -98,13 +98,16 @@ public final class BenchGpuCommand implements Callable<Integer> {
                     adapter.adapt(audio);
                     gpu.synchronize();
                 });
+                long launchesBefore = gpu.launchCount();
+                adapter.adapt(audio);
+                long launches = gpu.launchCount() - launchesBefore;
                 JsonNode torch = bench.noTorch ? null : torch(modelConfig, length);
                 String speedUp = torch == null ? "n/a"
                         : String.format(Locale.ROOT, "%.2fx", torch.path("median_s").asDouble() / java);
-                table.append(String.format(Locale.ROOT, "| %.0f | Java CudaBackend (%s) | %.4f | %.4f | %s |%n",
-                        length, precision, java, java / length, speedUp));
+                table.append(String.format(Locale.ROOT, "| %.0f | Java CudaBackend (%s) | %.4f | %.4f | %s | %d |%n",
+                        length, precision, java, java / length, speedUp, launches));
                 if (torch != null) {
-                    table.append(String.format(Locale.ROOT, "| %.0f | PyTorch %s eager (CUDA) | %.4f | %.4f | 1.00x |%n",
+                    table.append(String.format(Locale.ROOT, "| %.0f | PyTorch %s eager (CUDA) | %.4f | %.4f | 1.00x | n/a |%n",
                             length, torch.path("torch").asText("?"), torch.path("median_s").asDouble(),
                             torch.path("rtf").asDouble()));
                 }
