@@ -45,6 +45,7 @@ final class AdaptScope extends KeyedProcessFunction<String, Utterance, KeyedOutp
     private transient String loadedScope;
     private transient ValueState<byte[]> learned;
     private transient ValueState<Long> utterances;
+    private transient FlinkAdaptationMetrics metrics;
 
     AdaptScope(AdaptationSettings settings) {
         this.settings = settings;
@@ -58,6 +59,7 @@ final class AdaptScope extends KeyedProcessFunction<String, Utterance, KeyedOutp
         fresh = strategy instanceof ContinualStrategy continual ? continual.exportState() : null;
         learned = getRuntimeContext().getState(new ValueStateDescriptor<>("strategy-state", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
         utterances = getRuntimeContext().getState(new ValueStateDescriptor<>("utterances", Types.LONG));
+        metrics = new FlinkAdaptationMetrics(getRuntimeContext().getMetricGroup());
     }
 
     @Override
@@ -86,6 +88,9 @@ final class AdaptScope extends KeyedProcessFunction<String, Utterance, KeyedOutp
         double latencyMs = closedAt == null ? Double.NaN : System.currentTimeMillis() - closedAt;
         out.collect(new KeyedOutput(Topics.ASR_TRANSCRIPTS, utterance.stream(),
                 OutputJson.transcript(utterance, recognized, processingMs, latencyMs)));
+        metrics.utteranceTranscribed(scope, utterance.audioSeconds(), processingMs / 1000, latencyMs / 1000,
+                result.entropyBefore(), result.entropyAfter());
+        metrics.events(scope, result.events());
         for (Recognizer.Event event : result.events()) {
             out.collect(new KeyedOutput(Topics.TTA_EVENTS, scope, OutputJson.event(utterance, version, event.type(), event.details())));
         }

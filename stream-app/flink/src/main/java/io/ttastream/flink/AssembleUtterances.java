@@ -49,6 +49,7 @@ final class AssembleUtterances extends KeyedProcessFunction<String, KafkaFrame, 
     private transient ValueState<byte[]> open;
     private transient ListState<byte[]> audio;
     private transient ValueState<byte[]> lastClosed;
+    private transient FrameMetrics metrics;
 
     AssembleUtterances(Config config) {
         this.config = config;
@@ -67,6 +68,7 @@ final class AssembleUtterances extends KeyedProcessFunction<String, KafkaFrame, 
         open = getRuntimeContext().getState(new ValueStateDescriptor<>("open-utterance", BYTES));
         audio = getRuntimeContext().getListState(new ListStateDescriptor<>("utterance-audio", BYTES));
         lastClosed = getRuntimeContext().getState(new ValueStateDescriptor<>("last-closed-utterance", BYTES));
+        metrics = new FrameMetrics(getRuntimeContext().getMetricGroup());
     }
 
     @Override
@@ -74,10 +76,12 @@ final class AssembleUtterances extends KeyedProcessFunction<String, KafkaFrame, 
         CheckedFrame checked = rules.check(record.key(), record.headers(), record.value(), lastSeq.value());
         if (checked instanceof RejectedFrame rejected) {
             context.output(DEAD_LETTERS, record.withHeaders(rejected.deadLetterHeaders(record.headers())));
+            metrics.rejected(rejected.reason());
             return;
         }
         Frame frame = (Frame) checked;
         lastSeq.update(frame.seq());
+        metrics.accepted();
 
         TimerService timers = context.timerService();
         long now = timers.currentProcessingTime();
@@ -86,7 +90,7 @@ final class AssembleUtterances extends KeyedProcessFunction<String, KafkaFrame, 
         if (before != null) {
             timers.deleteProcessingTimeTimer(idleDeadline(before));
         }
-        assembly.accept(frame, now, record.timestamp(), state, (utterance, timestamp) -> out.collect(utterance));
+        assembly.accept(frame, now, record.timestamp(), state, (utterance, timestamp) -> emit(utterance, out));
         OpenUtterance after = state.open();
         if (after != null) {
             timers.registerProcessingTimeTimer(idleDeadline(after));
@@ -95,7 +99,12 @@ final class AssembleUtterances extends KeyedProcessFunction<String, KafkaFrame, 
 
     @Override
     public void onTimer(long time, OnTimerContext context, Collector<Utterance> out) throws Exception {
-        assembly.closeIfIdle(context.getCurrentKey(), time, new KeyedState(), (utterance, timestamp) -> out.collect(utterance));
+        assembly.closeIfIdle(context.getCurrentKey(), time, new KeyedState(), (utterance, timestamp) -> emit(utterance, out));
+    }
+
+    private void emit(Utterance utterance, Collector<Utterance> out) {
+        out.collect(utterance);
+        metrics.utteranceAssembled();
     }
 
     private long idleDeadline(OpenUtterance utterance) {

@@ -73,6 +73,10 @@ public final class FlinkCommand implements Callable<Integer> {
     @Option(names = "--transactional-id-prefix", description = "Prefix of the sinks' transactional ids. Default: ${DEFAULT-VALUE}.")
     String transactionalIdPrefix = "tta-flink";
 
+    @Option(names = "--metrics-port", paramLabel = "PORT",
+            description = "Serve the job's metrics (Flink's and tta's) for Prometheus on this port; off by default.")
+    Integer metricsPort;
+
     @Option(names = "--partitions", description = "Partitions for topics this command creates. Default: ${DEFAULT-VALUE}.")
     int partitions = 1;
 
@@ -88,6 +92,9 @@ public final class FlinkCommand implements Callable<Integer> {
 
         Configuration configuration = TranscriptionJob.configuration(checkpointInterval, checkpointUri());
         configuration.set(TaskManagerOptions.NUM_TASK_SLOTS, parallelism); // used by the local MiniCluster only
+        if (metricsPort != null) {
+            TranscriptionJob.exposeMetrics(configuration, metricsPort);
+        }
         Optional<Path> resumeFrom = fresh || checkpointDir.contains("://") ? Optional.empty()
                 : TranscriptionJob.latestCheckpoint(Path.of(checkpointDir));
         resumeFrom.ifPresent(checkpoint -> configuration.set(StateRecoveryOptions.SAVEPOINT_PATH, checkpoint.toUri().toString()));

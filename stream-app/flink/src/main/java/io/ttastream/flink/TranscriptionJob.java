@@ -6,6 +6,7 @@ import io.ttastream.app.stream.Utterance;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.PipelineOptions;
@@ -85,6 +86,17 @@ public final class TranscriptionJob {
         configuration.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
         configuration.set(PipelineOptions.GENERIC_TYPES, false);
         return configuration;
+    }
+
+    /**
+     * Adds Flink's Prometheus reporter to {@code configuration}: every metric of the job, the {@code tta} ones of
+     * {@link FrameMetrics} and {@link FlinkAdaptationMetrics} included, in the Prometheus text format on {@code http://<task manager>:port/}.
+     */
+    public static void exposeMetrics(Configuration configuration, int port) {
+        configuration.set(ConfigOptions.key("metrics.reporter.prom.factory.class").stringType().noDefaultValue(),
+                "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+        configuration.set(ConfigOptions.key("metrics.reporter.prom.port").stringType().noDefaultValue(),
+                Integer.toString(port));
     }
 
     /**

@@ -28,6 +28,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,7 +70,8 @@ class TranscriptionJobTest {
     void framesBecomeTranscriptsAndEventsExactlyOnceAndBadFramesGoToTheDeadLetterTopic() throws Exception {
         try (EmbeddedKafka broker = EmbeddedKafka.start(dir)) {
             Topics.createMissing(broker.bootstrap(), 2);
-            JobClient job = startJob(broker.bootstrap(), null);
+            int metricsPort = freePort();
+            JobClient job = startJob(broker.bootstrap(), null, metricsPort);
             try {
                 produceFrames(broker.bootstrap());
 
@@ -123,6 +129,15 @@ class TranscriptionJobTest {
                 assertEquals(Map.of("a", "unsupported_sample_rate", "b", "duplicate_sequence", "null", "bad_key"), reasons);
                 ConsumerRecord<String, byte[]> wrongRate = deadLetters.stream().filter(r -> "a".equals(r.key())).findFirst().orElseThrow();
                 assertEquals("8000", header(wrongRate, FrameHeaders.SAMPLE_RATE), "the original headers are kept");
+
+                // The same counts in Flink's metrics, scraped from the Prometheus reporter (summed over subtasks).
+                Map<String, Double> metrics = scrapeSums(metricsPort);
+                String operator = "flink_taskmanager_job_task_operator_tta_";
+                assertEquals(3.0, metrics.get(operator + "reason_frames_rejected"), metrics.toString());
+                assertEquals((double) expectedTranscripts, metrics.get(operator + "utterances_assembled"), metrics.toString());
+                assertEquals((double) expectedTranscripts, metrics.get(operator + "utterances"), metrics.toString());
+                assertEquals((double) SCOPES.size(), metrics.get(operator + "slow_updates"), metrics.toString());
+                assertEquals(0.0, metrics.get(operator + "reason_resets"), metrics.toString());
             } finally {
                 job.cancel().get();
             }
@@ -130,7 +145,7 @@ class TranscriptionJobTest {
             // A new run resumes from the last checkpoint: sequence numbers, utterance counts and learned state go on,
             // and nothing already written is written again.
             Path checkpoint = TranscriptionJob.latestCheckpoint(dir.resolve("checkpoints")).orElseThrow();
-            job = startJob(broker.bootstrap(), checkpoint);
+            job = startJob(broker.bootstrap(), checkpoint, null);
             try {
                 try (KafkaProducer<String, byte[]> producer = producer(broker.bootstrap())) {
                     long seq = 4L * UTTERANCES_PER_SCOPE; // stream a's next sequence number
@@ -154,9 +169,15 @@ class TranscriptionJobTest {
         }
     }
 
-    /** Starts the job on a local MiniCluster, from {@code checkpoint} unless it is null. */
-    private JobClient startJob(String bootstrap, Path checkpoint) throws Exception {
+    /**
+     * Starts the job on a local MiniCluster, from {@code checkpoint} unless it is null, with the Prometheus reporter on
+     * {@code metricsPort} unless it is null.
+     */
+    private JobClient startJob(String bootstrap, Path checkpoint, Integer metricsPort) throws Exception {
         Configuration configuration = TranscriptionJob.configuration(Duration.ofMillis(200), dir.resolve("checkpoints").toUri().toString());
+        if (metricsPort != null) {
+            TranscriptionJob.exposeMetrics(configuration, metricsPort);
+        }
         configuration.set(TaskManagerOptions.NUM_TASK_SLOTS, 2);
         configuration.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
         if (checkpoint != null) {
@@ -260,5 +281,28 @@ class TranscriptionJobTest {
 
     private static String header(ConsumerRecord<String, byte[]> record, String name) {
         return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** Each metric of the Prometheus text page, by name, summed over its series (subtasks, label values). */
+    private static Map<String, Double> scrapeSums(int port) throws Exception {
+        HttpResponse<String> page = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, page.statusCode());
+        Map<String, Double> sums = new HashMap<>();
+        for (String line : page.body().split("\n")) {
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            int nameEnd = line.indexOf('{') >= 0 ? line.indexOf('{') : line.indexOf(' ');
+            double value = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            sums.merge(line.substring(0, nameEnd), value, Double::sum);
+        }
+        return sums;
     }
 }

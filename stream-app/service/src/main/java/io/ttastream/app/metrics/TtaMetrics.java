@@ -8,7 +8,9 @@ import io.prometheus.client.Summary;
 import io.prometheus.client.exporter.HTTPServer;
 import io.prometheus.client.hotspot.DefaultExports;
 import io.ttastream.adaptation.metrics.ErrorRate;
+import io.ttastream.app.stream.AdaptationMetrics;
 import io.ttastream.app.stream.RejectReason;
+import io.ttastream.app.stream.ResetReason;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -25,7 +27,7 @@ import java.net.InetSocketAddress;
  * <p>The service creates one. Each instance has its own registry, so tests can run several side by side; the JVM's
  * own metrics (memory, GC, threads) are registered on it too. Every method is thread-safe.
  */
-public final class TtaMetrics implements AutoCloseable {
+public final class TtaMetrics implements AutoCloseable, AdaptationMetrics {
 
     /** How many distinct stream ids and scopes get their own series before the rest share {@code _overflow}. */
     public static final int DEFAULT_MAX_LABEL_VALUES = 256;
@@ -131,15 +133,7 @@ public final class TtaMetrics implements AutoCloseable {
         framesRejected.labels(reason.code()).inc();
     }
 
-    /**
-     * An utterance was transcribed.
-     *
-     * @param audioSeconds      its duration
-     * @param adaptationSeconds how long the recogniser (adaptation and decoding) took
-     * @param endToEndSeconds   from its last frame's Kafka timestamp to now; NaN if unknown (not recorded)
-     * @param entropyBefore     mean per-frame entropy before adaptation, in nats; NaN if not measured (not recorded)
-     * @param entropyAfter      the same after adaptation
-     */
+    @Override
     public void utteranceTranscribed(String scope, double audioSeconds, double adaptationSeconds,
                                      double endToEndSeconds, double entropyBefore, double entropyAfter) {
         // Checked before anything is counted, so a bad call leaves no half-recorded utterance behind.
@@ -165,24 +159,24 @@ public final class TtaMetrics implements AutoCloseable {
         }
     }
 
-    /** The scope's slow weights took an optimizer step. */
+    @Override
     public void slowUpdate(String scope) {
         slowUpdates.labels(scopes.of(scope)).inc();
     }
 
-    /** The scope's adapted weights were reset; {@code statistic} is what triggered it (NaN if nothing measured). */
+    @Override
     public void reset(String scope, ResetReason reason, double statistic) {
         String label = scopes.of(scope);
         resets.labels(label, reason.label()).inc();
         resetStatistic.labels(label, reason.label()).set(statistic);
     }
 
-    /** The drift detector computed a new statistic {@code z} for the scope. */
+    @Override
     public void driftStatistic(String scope, double z) {
         drift.labels(scopes.of(scope)).set(z);
     }
 
-    /** The scope now transcribes with weights of this version. */
+    @Override
     public void weightVersion(String scope, long version) {
         weightVersion.labels(scopes.of(scope)).set(version);
     }

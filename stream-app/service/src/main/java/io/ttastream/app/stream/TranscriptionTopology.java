@@ -1,6 +1,5 @@
 package io.ttastream.app.stream;
 
-import io.ttastream.app.metrics.ResetReason;
 import io.ttastream.app.metrics.TtaMetrics;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -133,21 +132,7 @@ public final class TranscriptionTopology {
         Recognizer.Result result = transcript.result();
         metrics.utteranceTranscribed(scope, transcript.utterance().audioSeconds(), transcript.processingMs() / 1000.0,
                 transcript.latencyMs() / 1000.0, result.entropyBefore(), result.entropyAfter());
-        for (Recognizer.Event event : result.events()) {
-            Object statistic = event.details().get("statistic");
-            double value = statistic instanceof Number n ? n.doubleValue() : Double.NaN;
-            switch (event.type()) {
-                case "slow_update" -> {
-                    metrics.slowUpdate(scope);
-                    metrics.weightVersion(scope, (long) value);
-                }
-                case "drift" -> metrics.driftStatistic(scope, value);
-                case "reset" -> metrics.reset(scope, ResetReason.fromDescription(String.valueOf(event.details().get("reason"))),
-                        value);
-                default -> {
-                }
-            }
-        }
+        metrics.events(scope, result.events());
     }
 
     /** Recognises each utterance, telling the recogniser where in the input it was read. */

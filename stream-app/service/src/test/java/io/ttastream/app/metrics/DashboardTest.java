@@ -3,6 +3,7 @@ package io.ttastream.app.metrics;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ttastream.app.stream.RejectReason;
+import io.ttastream.app.stream.ResetReason;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;

@@ -1,6 +1,7 @@
 package io.ttastream.app.metrics;
 
 import io.ttastream.app.stream.RejectReason;
+import io.ttastream.app.stream.ResetReason;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,10 +1,11 @@
-package io.ttastream.app.metrics;
+package io.ttastream.app.stream;
 
 import java.util.Locale;
 
 /**
  * Why a scope's adapted weights went back to the source (or last known-good) weights: the {@code reason} label of
- * {@code tta_resets_total}. A closed set, so that a free-text reason can never grow the number of series.
+ * both engines' reset counters ({@code tta_resets_total} in the service). A closed set, so that a free-text
+ * reason can never grow the number of series.
  */
 public enum ResetReason {
     /** The drift detector's statistic crossed its threshold. */
