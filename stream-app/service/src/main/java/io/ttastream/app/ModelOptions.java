@@ -1,7 +1,7 @@
 package io.ttastream.app;
 
 import io.ttastream.kernels.Backend;
-import io.ttastream.kernels.Backends;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
@@ -15,18 +15,12 @@ final class ModelOptions {
                     + "model.safetensors). Default: the project's source model, models/source.")
     Path model;
 
-    @Option(names = "--threads", paramLabel = "N", description = "CPU threads (default: all cores).")
-    int threads = Runtime.getRuntime().availableProcessors();
-
-    @Option(names = "--device", paramLabel = "cpu|cuda|auto",
-            description = "Where the model runs: cpu, cuda (the first GPU, or fail saying why) or auto (the GPU when "
-                    + "there is one, else the CPU with one log line saying why). Default: ${DEFAULT-VALUE}, until the "
-                    + "CUDA backend has passed its parity checks on a GPU.")
-    String device = "cpu";
+    @Mixin
+    DeviceOptions device;
 
     /** The backend --device and --threads ask for. */
     Backend backend() {
-        return Backends.create(device, threads);
+        return device.backend();
     }
 
     /** The checkpoint directory to load: --model, else the bundled source model. */

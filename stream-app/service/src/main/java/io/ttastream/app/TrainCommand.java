@@ -8,8 +8,9 @@ import io.ttastream.asr.HuggingFaceCheckpoints;
 import io.ttastream.asr.Vocabulary;
 import io.ttastream.asr.audio.AudioLoader;
 import io.ttastream.asr.audio.FeatureExtractor;
-import io.ttastream.kernels.CpuBackend;
+import io.ttastream.kernels.Backend;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
@@ -50,8 +51,8 @@ final class TrainCommand implements Callable<Integer> {
             description = "Start from this checkpoint's weights (fresh optimizer and schedule) instead of a random initialisation.")
     Path init;
 
-    @Option(names = "--threads", description = "CPU threads (default: all cores).")
-    int threads = Runtime.getRuntime().availableProcessors();
+    @Mixin
+    DeviceOptions device;
 
     @Override
     public Integer call() throws Exception {
@@ -66,9 +67,10 @@ final class TrainCommand implements Callable<Integer> {
         }
         List<Trainer.Example> held = Files.isRegularFile(validationManifest)
                 ? load(validationManifest, 100) : train.subList(0, Math.min(20, train.size()));
-        System.err.printf("train: %d training and %d validation utterances, config %s, %d steps of %d, %d threads%n",
-                train.size(), held.size(), quick ? "quick" : config, trainConfig.steps(), trainConfig.batchSize(), threads);
-        try (CpuBackend backend = new CpuBackend(threads)) {
+        try (Backend backend = device.backend()) {
+            System.err.printf("train: %d training and %d validation utterances, config %s, %d steps of %d, on %s%n",
+                    train.size(), held.size(), quick ? "quick" : config, trainConfig.steps(), trainConfig.batchSize(),
+                    backend.name());
             new Trainer(backend, trainConfig, train, held, out, System.err).train(init != null
                     ? HuggingFaceCheckpoints.load(init) : RandomCheckpoint.create(trainConfig.model(), trainConfig.seed()));
         }
