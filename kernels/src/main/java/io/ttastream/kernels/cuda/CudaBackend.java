@@ -56,7 +56,7 @@ public final class CudaBackend implements Backend {
     private static final int ADAMW_ROW_FLOATS = 10, TENSOR_REF_ROW_FLOATS = 4;
     /** Tensor tables kept at once: an optimizer's tensors (DSUTA's fast and slow ones), the gradients checked. */
     private static final int TENSOR_TABLES_KEPT = 8;
-        /** Reduction kinds of partial_sums_kernel, as in elementwise.cu. */
+    /** Reduction kinds of partial_sums_kernel, as in elementwise.cu. */
     private static final int REDUCE_SUM = 0, REDUCE_SUM_OF_SQUARES = 1, REDUCE_NON_FINITE_COUNT = 2;
 
     private final int ordinal;
@@ -677,11 +677,17 @@ public final class CudaBackend implements Backend {
                       float eps, float weightDecay, int step) {
         String op = "adamW";
         Shapes.adamW(step, param, grad, m, v);
-        float decay = 1 - lr * weightDecay;
-        float stepSize = (float) (lr / (1 - Math.pow(beta1, step)));
-        float invSqrtCorrection2 = (float) (1 / Math.sqrt(1 - Math.pow(beta2, step)));
+        AdamWScalars scalars = AdamWScalars.of(lr, beta1, beta2, weightDecay, step);
         elementwise(Kernel.ADAMW, param.size(), ptr(op, param), ptr(op, grad), ptr(op, m), ptr(op, v), param.size(),
-                beta1, beta2, eps, decay, stepSize, invSqrtCorrection2);
+                beta1, beta2, eps, scalars.decay(), scalars.stepSize(), scalars.invSqrtCorrection2());
+    }
+
+    /** What adamw.cu takes precomputed: the decoupled decay factor and the bias corrections of this step. */
+    private record AdamWScalars(float decay, float stepSize, float invSqrtCorrection2) {
+        static AdamWScalars of(float lr, float beta1, float beta2, float weightDecay, int step) {
+            return new AdamWScalars(1 - lr * weightDecay, (float) (lr / (1 - Math.pow(beta1, step))),
+                    (float) (1 / Math.sqrt(1 - Math.pow(beta2, step))));
+        }
     }
 
     /** One launch for all tensors, through a device-side table of them built on first use and kept. */
@@ -697,11 +703,9 @@ public final class CudaBackend implements Backend {
             return;
         }
         CudaTensor table = tensorTable("adamW", Kernel.ADAMW_TABLE_SET, ADAMW_ROW_FLOATS, params, grads, m, v);
-        float decay = 1 - lr * weightDecay;
-        float stepSize = (float) (lr / (1 - Math.pow(beta1, step)));
-        float invSqrtCorrection2 = (float) (1 / Math.sqrt(1 - Math.pow(beta2, step)));
+        AdamWScalars scalars = AdamWScalars.of(lr, beta1, beta2, weightDecay, step);
         launch(Kernel.ADAMW_MULTI, chunks, 1, 1, BLOCK, 1, table.pointer(), params.size(),
-                beta1, beta2, eps, decay, stepSize, invSqrtCorrection2);
+                beta1, beta2, eps, scalars.decay(), scalars.stepSize(), scalars.invSqrtCorrection2());
     }
 
     /** Blocks of a multi-tensor kernel: TENSOR_CHUNK-element chunks, each tensor starting a new one. */
