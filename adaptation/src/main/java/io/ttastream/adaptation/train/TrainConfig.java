@@ -19,7 +19,7 @@ import io.ttastream.asr.Wav2Vec2Config;
  *                       1 +- this (to 1/100), shifting its pitch and formants with its tempo like a
  *                       different speaker (Kaldi's speed perturbation); 0 turns it off
  * @param validateEvery  steps between validation passes and checkpoints
- * @param seed           drives data order and masking
+ * @param seed           drives data order, speed perturbation and masking
  */
 public record TrainConfig(Wav2Vec2Config model, int steps, int batchSize, double peakLr, int warmupSteps,
                           double weightDecay, double clipNorm, double maskTimeProb, int maskTimeLength,
