@@ -1,5 +1,6 @@
 package io.ttastream.kernels;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -32,7 +33,12 @@ public interface Backend extends AutoCloseable {
     Tensor allocate(int... shape);
 
     /** A new tensor holding a copy of {@code values} (length must equal the shape's size). */
-    Tensor fromArray(float[] values, int... shape);
+    default Tensor fromArray(float[] values, int... shape) {
+        Tensor t = allocate(shape);
+        Shapes.require(values.length == t.size(), "fromArray", () -> values.length + " values for shape " + Arrays.toString(shape));
+        t.copyFrom(values);
+        return t;
+    }
 
     /** dst = src (same size; shapes may differ, as in a reshape). */
     void copy(Tensor dst, Tensor src);

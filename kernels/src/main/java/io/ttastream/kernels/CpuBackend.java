@@ -64,14 +64,6 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public Tensor fromArray(float[] values, int... shape) {
-        CpuTensor t = new CpuTensor(shape);
-        require(values.length == t.size(), "fromArray", () -> values.length + " values for shape " + Arrays.toString(shape));
-        t.copyFrom(values);
-        return t;
-    }
-
-    @Override
     public void copy(Tensor dst, Tensor src) {
         requireSize("copy", "src", src, dst.size());
         System.arraycopy(data("copy", src), 0, data("copy", dst), 0, dst.size());

@@ -10,7 +10,6 @@ import io.ttastream.kernels.Backend;
 import io.ttastream.kernels.Shapes;
 import io.ttastream.kernels.Tensor;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -175,14 +174,6 @@ public final class CudaBackend implements Backend {
     /** Device memory held from the driver, by tensors alive or released for reuse, and scratch. */
     public long deviceBytes() {
         return memory.allocatedBytes();
-    }
-
-    @Override
-    public Tensor fromArray(float[] values, int... shape) {
-        Tensor t = allocate(shape);
-        require(values.length == t.size(), "fromArray", () -> values.length + " values for shape " + Arrays.toString(shape));
-        t.copyFrom(values);
-        return t;
     }
 
     @Override
