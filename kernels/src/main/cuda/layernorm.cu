@@ -77,3 +77,72 @@ extern "C" __global__ void layernorm_backward_params_kernel(float* dgamma, float
         if (dbeta) dbeta[i] += db;
     }
 }
+
+// Channel-major layer norm: x [C, T], each time step's C channels normalised (the lv60 feature encoder's
+// norm, without transposing to [T, C] and back). One thread per time step for the statistics and dx, so a
+// warp reads 32 adjacent steps of a channel row; one warp per channel for dgamma and dbeta (row sums).
+
+extern "C" __global__ void layernorm_channels_forward_kernel(float* y, float* mean, float* rstd, const float* x,
+                                                             const float* gamma, const float* beta, int c, int steps,
+                                                             float eps) {
+    for (int t = blockIdx.x * blockDim.x + threadIdx.x; t < steps; t += gridDim.x * blockDim.x) {
+        float s = 0.f;
+        for (int ch = 0; ch < c; ch++) s += x[(long) ch * steps + t];
+        float mu = s / c;
+        float ss = 0.f;
+        for (int ch = 0; ch < c; ch++) {
+            float d = x[(long) ch * steps + t] - mu;
+            ss += d * d;
+        }
+        float inv = rsqrtf(ss / c + eps);
+        for (int ch = 0; ch < c; ch++) {
+            long i = (long) ch * steps + t;
+            y[i] = (x[i] - mu) * inv * gamma[ch] + beta[ch];
+        }
+        mean[t] = mu;
+        rstd[t] = inv;
+    }
+}
+
+extern "C" __global__ void layernorm_channels_backward_dx_kernel(float* dx, const float* dy, const float* x,
+                                                                 const float* mean, const float* rstd,
+                                                                 const float* gamma, int c, int steps) {
+    for (int t = blockIdx.x * blockDim.x + threadIdx.x; t < steps; t += gridDim.x * blockDim.x) {
+        float mu = mean[t], inv = rstd[t];
+        float sumG = 0.f, sumGXhat = 0.f;
+        for (int ch = 0; ch < c; ch++) {
+            long i = (long) ch * steps + t;
+            float g = dy[i] * gamma[ch];
+            sumG += g;
+            sumGXhat += g * (x[i] - mu) * inv;
+        }
+        float meanG = sumG / c, meanGXhat = sumGXhat / c;
+        for (int ch = 0; ch < c; ch++) {
+            long i = (long) ch * steps + t;
+            float xhat = (x[i] - mu) * inv;
+            dx[i] += inv * (dy[i] * gamma[ch] - meanG - xhat * meanGXhat);
+        }
+    }
+}
+
+// dgamma[ch] += sum_t dy[ch, t] * xhat[ch, t]; dbeta[ch] += sum_t dy[ch, t]. Either may be null.
+extern "C" __global__ void layernorm_channels_backward_params_kernel(float* dgamma, float* dbeta, const float* dy,
+                                                                     const float* x, const float* mean,
+                                                                     const float* rstd, int c, int steps) {
+    int lane = threadIdx.x % WARP;
+    int ch = (blockIdx.x * blockDim.x + threadIdx.x) / WARP;
+    if (ch >= c) return;
+    const float* dyr = dy + (long) ch * steps;
+    const float* xr = x + (long) ch * steps;
+    float dg = 0.f, db = 0.f;
+    for (int t = lane; t < steps; t += WARP) {
+        dg += dyr[t] * (xr[t] - mean[t]) * rstd[t];
+        db += dyr[t];
+    }
+    dg = warp_sum(dg);
+    db = warp_sum(db);
+    if (lane == 0) {
+        if (dgamma) dgamma[ch] += dg;
+        if (dbeta) dbeta[ch] += db;
+    }
+}

@@ -130,6 +130,17 @@ public interface Backend extends AutoCloseable {
                            Tensor mean, Tensor rstd, Tensor gamma);
 
     /**
+     * Layer norm over the channels of a channel-major x [C, T]: each time step's C values are normalised like a
+     * row of {@link #layerNorm}, saving mean [T] and rstd [T], without transposing to [T, C] and back (the
+     * feature encoder of large/lv60 models normalises every convolution's output this way).
+     */
+    void layerNormChannelMajor(Tensor y, Tensor mean, Tensor rstd, Tensor x, Tensor gamma, Tensor beta, float eps);
+
+    /** Backward of {@link #layerNormChannelMajor}. */
+    void layerNormChannelMajorBackward(Tensor dx, Tensor dgamma, Tensor dbeta, Tensor dy, Tensor x,
+                                       Tensor mean, Tensor rstd, Tensor gamma);
+
+    /**
      * Group norm of x [C, T] with {@code groups} groups (PyTorch's GroupNorm on one item): each
      * group's statistics span its C / groups channels and all T steps; gamma and beta are per
      * channel. Saves mean [groups] and rstd [groups].

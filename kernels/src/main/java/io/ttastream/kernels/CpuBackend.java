@@ -496,6 +496,117 @@ public final class CpuBackend implements Backend {
         }
     }
 
+    // Channel-major layer norm: every task owns a range of time steps and sweeps the channel rows over it, so
+    // each pass reads memory in order and the per-step sums vectorise across steps.
+
+    @Override
+    public void layerNormChannelMajor(Tensor y, Tensor mean, Tensor rstd, Tensor x, Tensor gamma, Tensor beta, float eps) {
+        String op = "layerNormChannelMajor";
+        Shapes.Rows shape = Shapes.layerNormChannelMajor(op, x, mean, rstd, gamma);
+        int steps = shape.rows(), c = shape.width();
+        requireShape(op, "y", y, x.shape());
+        requireShape(op, "beta", beta, c);
+        float[] yd = data(op, y), xd = data(op, x), md = data(op, mean), rd = data(op, rstd);
+        float[] gd = data(op, gamma), bd = data(op, beta);
+        parallel.forRange(steps, stepGrain(c), (first, last) -> {
+            int n = last - first;
+            Arrays.fill(md, first, last, 0f);
+            for (int ch = 0; ch < c; ch++) {
+                int row = ch * steps + first;
+                for (int t = 0; t < n; t++) {
+                    md[first + t] += xd[row + t];
+                }
+            }
+            Arrays.fill(rd, first, last, 0f);
+            for (int t = first; t < last; t++) {
+                md[t] /= c;
+            }
+            for (int ch = 0; ch < c; ch++) {  // two passes: squared deviations are stabler than E[x^2] - mean^2
+                int row = ch * steps + first;
+                for (int t = 0; t < n; t++) {
+                    float d = xd[row + t] - md[first + t];
+                    rd[first + t] += d * d;
+                }
+            }
+            for (int t = first; t < last; t++) {
+                rd[t] = (float) (1.0 / Math.sqrt(rd[t] / c + eps));
+            }
+            for (int ch = 0; ch < c; ch++) {
+                int row = ch * steps + first;
+                float g = gd[ch], b = bd[ch];
+                for (int t = 0; t < n; t++) {
+                    yd[row + t] = (xd[row + t] - md[first + t]) * rd[first + t] * g + b;
+                }
+            }
+        });
+    }
+
+    @Override
+    public void layerNormChannelMajorBackward(Tensor dx, Tensor dgamma, Tensor dbeta, Tensor dy, Tensor x,
+                                              Tensor mean, Tensor rstd, Tensor gamma) {
+        String op = "layerNormChannelMajorBackward";
+        Shapes.Rows shape = Shapes.layerNormChannelMajor(op, x, mean, rstd, gamma);
+        int steps = shape.rows(), c = shape.width();
+        requireShape(op, "dy", dy, x.shape());
+        float[] dyd = data(op, dy), xd = data(op, x), md = data(op, mean), rd = data(op, rstd), gd = data(op, gamma);
+        if (dx != null) {
+            requireShape(op, "dx", dx, x.shape());
+            float[] dxd = data(op, dx);
+            // As layerNormBackward, per time step: dx = rstd * (g - mean(g) - xhat * mean(g * xhat)), g = dy * gamma.
+            parallel.forRange(steps, stepGrain(c), (first, last) -> {
+                int n = last - first;
+                float[] meanG = new float[n], meanGXhat = new float[n];
+                for (int ch = 0; ch < c; ch++) {
+                    int row = ch * steps + first;
+                    float gam = gd[ch];
+                    for (int t = 0; t < n; t++) {
+                        float g = dyd[row + t] * gam;
+                        meanG[t] += g;
+                        meanGXhat[t] += g * (xd[row + t] - md[first + t]) * rd[first + t];
+                    }
+                }
+                for (int t = 0; t < n; t++) {
+                    meanG[t] /= c;
+                    meanGXhat[t] /= c;
+                }
+                for (int ch = 0; ch < c; ch++) {
+                    int row = ch * steps + first;
+                    float gam = gd[ch];
+                    for (int t = 0; t < n; t++) {
+                        float inv = rd[first + t];
+                        float xhat = (xd[row + t] - md[first + t]) * inv;
+                        dxd[row + t] += inv * (dyd[row + t] * gam - meanG[t] - xhat * meanGXhat[t]);
+                    }
+                }
+            });
+        }
+        if (dgamma != null || dbeta != null) {
+            float[] dg = dgamma == null ? null : data(op, requireShape(op, "dgamma", dgamma, c));
+            float[] db = dbeta == null ? null : data(op, requireShape(op, "dbeta", dbeta, c));
+            // Row sums: one channel's gradient is a sum over its own row.
+            parallel.forRange(c, Math.max(1, GRAIN / Math.max(1, steps)), (first, last) -> {
+                for (int ch = first; ch < last; ch++) {
+                    int row = ch * steps;
+                    double sumDyXhat = 0;
+                    for (int t = 0; t < steps; t++) {
+                        sumDyXhat += dyd[row + t] * (xd[row + t] - md[t]) * rd[t];
+                    }
+                    if (dg != null) {
+                        dg[ch] += (float) sumDyXhat;
+                    }
+                    if (db != null) {
+                        db[ch] += (float) VectorMath.sum(dyd, row, steps);
+                    }
+                }
+            });
+        }
+    }
+
+    /** Time steps per task of a channel-major norm: enough channel-rows of work to be worth a task. */
+    private static int stepGrain(int channels) {
+        return Math.max(64, GRAIN / Math.max(1, channels));
+    }
+
     /**
      * dx[i] += rstd * (gamma * g[i] - meanG - xhat[i] * meanGXhat) over n elements, with
      * xhat[i] = (x[i] - mean) * rstd: the shared tail of the layer and group norm backwards.

@@ -156,6 +156,19 @@ public final class Shapes {
         return new Rows(rows, c);
     }
 
+    /**
+     * Checks channel-major layer norm's per-step statistics and per-channel gamma against {@code x [C, T]}; the
+     * result has a row per time step and the channels as its width.
+     */
+    public static Rows layerNormChannelMajor(String op, Tensor x, Tensor mean, Tensor rstd, Tensor gamma) {
+        requireRank(op, "x", x, 2);
+        int c = x.dim(0), steps = x.dim(1);
+        requireShape(op, "mean", mean, steps);
+        requireShape(op, "rstd", rstd, steps);
+        requireShape(op, "gamma", gamma, c);
+        return new Rows(steps, c);
+    }
+
     /** Checks AdamW's step and that gradient and moments have the parameter's shape. */
     public static void adamW(int step, Tensor param, Tensor grad, Tensor m, Tensor v) {
         String op = "adamW";

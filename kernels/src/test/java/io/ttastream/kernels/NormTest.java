@@ -42,6 +42,37 @@ class NormTest {
                 (dy, g) -> cpu.layerNormBackward(g[0], g[1], g[2], dy, x, mean, rstd, gamma));
     }
 
+    @ParameterizedTest(name = "channels {0} steps {1}")
+    @CsvSource({"5, 37", "37, 5", "1, 8", "128, 300"})
+    void channelMajorLayerNormIsLayerNormOfTheTransposeAndMatchesFiniteDifferences(int c, int steps) {
+        Random random = new Random(c * 1000L + steps);
+        Tensor x = gaussian(cpu, random, c, steps), gamma = gaussian(cpu, random, c), beta = gaussian(cpu, random, c);
+        Tensor y = cpu.allocate(c, steps), mean = cpu.allocate(steps), rstd = cpu.allocate(steps);
+        cpu.layerNormChannelMajor(y, mean, rstd, x, gamma, beta, EPS);
+        float[] timeMajor = transpose(x.toArray(), c, steps);
+        float[] expected = ReferenceOps.layerNorm(timeMajor, steps, c, gamma.toArray(), beta.toArray(), EPS);
+        assertClose(transpose(expected, steps, c), y.toArray(), 1e-5, 1e-5, "layerNormChannelMajor");
+        double stepMean = 0;
+        for (int ch = 0; ch < c; ch++) {
+            stepMean += timeMajor[(steps - 1) * c + ch];
+        }
+        assertEquals(stepMean / c, mean.toArray()[steps - 1], 1e-5, "saved mean of the last step");
+
+        new GradientChecker(cpu, 27).input("x", x).input("gamma", gamma).input("beta", beta).check(y,
+                () -> cpu.layerNormChannelMajor(y, mean, rstd, x, gamma, beta, EPS),
+                (dy, g) -> cpu.layerNormChannelMajorBackward(g[0], g[1], g[2], dy, x, mean, rstd, gamma));
+    }
+
+    private static float[] transpose(float[] a, int rows, int cols) {
+        float[] t = new float[a.length];
+        for (int r = 0; r < rows; r++) {
+            for (int col = 0; col < cols; col++) {
+                t[col * rows + r] = a[r * cols + col];
+            }
+        }
+        return t;
+    }
+
     @ParameterizedTest(name = "channels {0} steps {1} groups {2}")
     @CsvSource({"6, 11, 3", "4, 9, 4", "5, 13, 1", "3, 1000, 3"})
     void groupNormMatchesNaiveLoopsAndFiniteDifferences(int channels, int steps, int groups) {

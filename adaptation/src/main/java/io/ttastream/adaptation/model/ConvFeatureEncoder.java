@@ -23,8 +23,8 @@ final class ConvFeatureEncoder {
     }
 
     /** One layer's output and what its backward needs. */
-    record LayerActivations(Tensor input, Tensor conv, Tensor normMean, Tensor normRstd,
-                            Tensor convTransposed, Tensor normed, Tensor output) {
+    record LayerActivations(Tensor input, Tensor conv, Tensor normMean, Tensor normRstd, Tensor normed,
+                            Tensor output) {
     }
 
     private final Backend backend;
@@ -71,25 +71,20 @@ final class ConvFeatureEncoder {
         Tensor normed = conv;
         Tensor mean = null;
         Tensor rstd = null;
-        Tensor convTransposed = null;
         if (layer.groupNorm()) {
             normed = backend.allocate(channels, frames);
             mean = backend.allocate(channels);
             rstd = backend.allocate(channels);
             backend.groupNorm(normed, mean, rstd, conv, channels, layer.normWeight(), layer.normBias(), NORM_EPS);
         } else if (layer.layerNorm()) {
-            convTransposed = backend.allocate(frames, channels);
-            backend.transpose(convTransposed, conv);
-            Tensor normedTransposed = backend.allocate(frames, channels);
+            normed = backend.allocate(channels, frames);
             mean = backend.allocate(frames);
             rstd = backend.allocate(frames);
-            backend.layerNorm(normedTransposed, mean, rstd, convTransposed, layer.normWeight(), layer.normBias(), NORM_EPS);
-            normed = backend.allocate(channels, frames);
-            backend.transpose(normed, normedTransposed);
+            backend.layerNormChannelMajor(normed, mean, rstd, conv, layer.normWeight(), layer.normBias(), NORM_EPS);
         }
         Tensor output = backend.allocate(channels, frames);
         backend.gelu(output, normed);
-        return new LayerActivations(x, conv, mean, rstd, convTransposed, normed, output);
+        return new LayerActivations(x, conv, mean, rstd, normed, output);
     }
 
     /** True when some parameter of this encoder is trained, so the backward must reach it. */
@@ -116,14 +111,10 @@ final class ConvFeatureEncoder {
                         grads.of(layer.name() + ".layer_norm.bias"), dNormed, a.conv(), a.conv().dim(0),
                         a.normMean(), a.normRstd(), layer.normWeight());
             } else if (layer.layerNorm()) {
-                Tensor dNormedTransposed = backend.allocate(a.convTransposed().shape());
-                backend.transpose(dNormedTransposed, dNormed);
-                Tensor dConvTransposed = backend.allocate(a.convTransposed().shape());
-                backend.layerNormBackward(dConvTransposed, grads.of(layer.name() + ".layer_norm.weight"),
-                        grads.of(layer.name() + ".layer_norm.bias"), dNormedTransposed, a.convTransposed(),
-                        a.normMean(), a.normRstd(), layer.normWeight());
                 dConv = backend.allocate(a.conv().shape());
-                backend.transpose(dConv, dConvTransposed);
+                backend.layerNormChannelMajorBackward(dConv, grads.of(layer.name() + ".layer_norm.weight"),
+                        grads.of(layer.name() + ".layer_norm.bias"), dNormed, a.conv(), a.normMean(), a.normRstd(),
+                        layer.normWeight());
             }
             Tensor dInput = i > lowest ? backend.allocate(a.input().shape()) : null;
             backend.conv1dBackward(dInput, grads.of(layer.name() + ".conv.weight"), grads.of(layer.name() + ".conv.bias"),

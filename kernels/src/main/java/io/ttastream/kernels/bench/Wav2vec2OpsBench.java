@@ -34,6 +34,26 @@ public final class Wav2vec2OpsBench {
             report("conv1 512->512 k3 s2, T 31999", 2.0 * 512 * 512 * 3 * 15_999, seconds,
                     () -> cpu.conv1d(y1, y0, w1, null, 2, 0, 0, 1));
 
+            // lv60 models put a LayerNorm over channels after every conv: the fused channel-major op against the
+            // transposes it replaces, forward and backward.
+            Tensor cm = cpu.allocate(512, 15_999), cmMean = cpu.allocate(15_999), cmRstd = cpu.allocate(15_999);
+            Tensor tm = cpu.allocate(15_999, 512), tmNormed = cpu.allocate(15_999, 512);
+            report("layerNormChannelMajor [512, 15999]", 0, seconds,
+                    () -> cpu.layerNormChannelMajor(cm, cmMean, cmRstd, y1, gamma, beta, 1e-5f));
+            report("  as transpose+layerNorm+transpose", 0, seconds, () -> {
+                cpu.transpose(tm, y1);
+                cpu.layerNorm(tmNormed, cmMean, cmRstd, tm, gamma, beta, 1e-5f);
+                cpu.transpose(cm, tmNormed);
+            });
+            Tensor dCm = cpu.allocate(512, 15_999), dTm = cpu.allocate(15_999, 512), dg = cpu.allocate(512), db = cpu.allocate(512);
+            report("  its backward", 0, seconds,
+                    () -> cpu.layerNormChannelMajorBackward(dCm, dg, db, y1, y1, cmMean, cmRstd, gamma));
+            report("  as transpose+layerNormBackward+transpose", 0, seconds, () -> {
+                cpu.transpose(tmNormed, y1);
+                cpu.layerNormBackward(dTm, dg, db, tmNormed, tm, cmMean, cmRstd, gamma);
+                cpu.transpose(dCm, dTm);
+            });
+
             int t = 499;
             Tensor h = tensor(cpu, random, 768, t), wPos = tensor(cpu, random, 768, 48, 128), yPos = cpu.allocate(768, t);
             report("positional conv 768 k128 g16", 2.0 * 768 * 48 * 128 * t, seconds,
@@ -53,7 +73,7 @@ public final class Wav2vec2OpsBench {
 
     private static void report(String what, double flops, double seconds, Runnable op) {
         double perRun = Timing.secondsPerRun(op, seconds);
-        System.out.printf("%-36s %8.2f ms%s%n", what, perRun * 1e3,
+        System.out.printf("%-44s %8.2f ms%s%n", what, perRun * 1e3,
                 flops > 0 ? String.format("  %6.1f GFLOP/s", flops / perRun / 1e9) : "");
     }
 

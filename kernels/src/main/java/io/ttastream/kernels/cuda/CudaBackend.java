@@ -490,6 +490,35 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
+    public void layerNormChannelMajor(Tensor y, Tensor mean, Tensor rstd, Tensor x, Tensor gamma, Tensor beta, float eps) {
+        String op = "layerNormChannelMajor";
+        Shapes.Rows shape = Shapes.layerNormChannelMajor(op, x, mean, rstd, gamma);
+        int steps = shape.rows(), c = shape.width();
+        requireShape(op, "y", y, x.shape());
+        requireShape(op, "beta", beta, c);
+        elementwise(Kernel.LAYERNORM_CHANNELS_FORWARD, steps, ptr(op, y), ptr(op, mean), ptr(op, rstd), ptr(op, x),
+                ptr(op, gamma), ptr(op, beta), c, steps, eps);
+    }
+
+    @Override
+    public void layerNormChannelMajorBackward(Tensor dx, Tensor dgamma, Tensor dbeta, Tensor dy, Tensor x,
+                                              Tensor mean, Tensor rstd, Tensor gamma) {
+        String op = "layerNormChannelMajorBackward";
+        Shapes.Rows shape = Shapes.layerNormChannelMajor(op, x, mean, rstd, gamma);
+        int steps = shape.rows(), c = shape.width();
+        requireShape(op, "dy", dy, x.shape());
+        if (dx != null) {
+            requireShape(op, "dx", dx, x.shape());
+            elementwise(Kernel.LAYERNORM_CHANNELS_BACKWARD_DX, steps, ptr(op, dx), ptr(op, dy), ptr(op, x),
+                    ptr(op, mean), ptr(op, rstd), ptr(op, gamma), c, steps);
+        }
+        if (dgamma != null || dbeta != null) {
+            perRow(Kernel.LAYERNORM_CHANNELS_BACKWARD_PARAMS, c, optional(op, "dgamma", dgamma, c),
+                    optional(op, "dbeta", dbeta, c), ptr(op, dy), ptr(op, x), ptr(op, mean), ptr(op, rstd), c, steps);
+        }
+    }
+
+    @Override
     public void groupNorm(Tensor y, Tensor mean, Tensor rstd, Tensor x, int groups, Tensor gamma, Tensor beta, float eps) {
         String op = "groupNorm";
         requireGroups(op, x, groups);

@@ -316,6 +316,16 @@ public final class CudaParityCheck {
             in.backend().layerNormBackward(null, dgamma, dbeta, in.gaussian(7, 37), x, mean, rstd, gamma);
             return Inputs.outputs(dgamma, dbeta);
         });
+        // The lv60 feature encoder's shape: 512 channels by 1,599 steps (the first conv layer on 0.5 s).
+        fp32(cases, "layerNormChannelMajor + backward, 512 x 1599", REDUCTION, in -> {
+            Tensor x = in.gaussian(512, 1599), gamma = in.gaussian(512), beta = in.gaussian(512);
+            Tensor y = in.backend().allocate(512, 1599);
+            Tensor mean = in.backend().allocate(1599), rstd = in.backend().allocate(1599);
+            Tensor dx = in.gaussian(512, 1599), dgamma = in.gaussian(512), dbeta = in.gaussian(512);
+            in.backend().layerNormChannelMajor(y, mean, rstd, x, gamma, beta, 1e-5f);
+            in.backend().layerNormChannelMajorBackward(dx, dgamma, dbeta, in.gaussian(512, 1599), x, mean, rstd, gamma);
+            return Inputs.outputs(y, mean, rstd, dx, dgamma, dbeta);
+        });
         addGroupNorm(cases, 32, 400, 32);
         addGroupNorm(cases, 12, 50, 3);
         addWeightNorm(cases, new int[] {64, 4, 16}, 2);
