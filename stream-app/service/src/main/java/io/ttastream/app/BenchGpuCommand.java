@@ -1,7 +1,5 @@
 package io.ttastream.app;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ttastream.adaptation.model.Gradients;
 import io.ttastream.adaptation.model.RandomCheckpoint;
 import io.ttastream.adaptation.model.Wav2Vec2Model;
@@ -14,12 +12,8 @@ import io.ttastream.kernels.Backends;
 import io.ttastream.kernels.CpuBackend;
 import io.ttastream.kernels.cuda.CudaBackend;
 import io.ttastream.kernels.cuda.CudaBackend.MatmulPrecision;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -101,15 +95,16 @@ public final class BenchGpuCommand implements Callable<Integer> {
                 long launchesBefore = gpu.launchCount();
                 adapter.adapt(audio);
                 long launches = gpu.launchCount() - launchesBefore;
-                JsonNode torch = bench.noTorch ? null : torch(modelConfig, length);
+                TorchBench.Result torch = bench.noTorch ? null : TorchBench.run(
+                        new TorchBench.Side(python, torchScript, "cuda"), modelConfig, length, "suta", steps, 0,
+                        bench.repeats);
                 String speedUp = torch == null ? "n/a"
-                        : String.format(Locale.ROOT, "%.2fx", torch.path("median_s").asDouble() / java);
+                        : String.format(Locale.ROOT, "%.2fx", torch.medianSeconds() / java);
                 table.append(String.format(Locale.ROOT, "| %.0f | Java CudaBackend (%s) | %.4f | %.4f | %s | %d |%n",
                         length, precision, java, java / length, speedUp, launches));
                 if (torch != null) {
                     table.append(String.format(Locale.ROOT, "| %.0f | PyTorch %s eager (CUDA) | %.4f | %.4f | 1.00x | n/a |%n",
-                            length, torch.path("torch").asText("?"), torch.path("median_s").asDouble(),
-                            torch.path("rtf").asDouble()));
+                            length, torch.version(), torch.medianSeconds(), torch.rtf()));
                 }
             }
         }
@@ -193,30 +188,5 @@ public final class BenchGpuCommand implements Callable<Integer> {
             norm += (double) expected[i] * expected[i];
         }
         return Math.sqrt(difference / Math.max(norm, 1e-30));
-    }
-
-    /** PyTorch's timing of the same SUTA loop on CUDA, or null (with a note) when it cannot run. */
-    private JsonNode torch(Wav2Vec2Config modelConfig, double length) throws IOException, InterruptedException {
-        if (!Files.isRegularFile(torchScript)) {
-            System.err.println("bench-gpu: PyTorch side skipped: " + torchScript + " not found");
-            return null;
-        }
-        Path configJson = Files.createTempFile("tta-bench-gpu", ".json");
-        try {
-            Files.writeString(configJson, modelConfig.toJson(), StandardCharsets.UTF_8);
-            List<String> command = List.of(python, torchScript.toString(), "--config", configJson.toString(),
-                    "--seconds", Double.toString(length), "--mode", "suta", "--steps", Integer.toString(steps),
-                    "--device", "cuda", "--repeats", Integer.toString(bench.repeats));
-            Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (process.waitFor() != 0) {
-                System.err.println("bench-gpu: PyTorch side failed (exit " + process.exitValue() + ")");
-                return null;
-            }
-            String lastLine = output.strip().lines().reduce((a, b) -> b).orElse("{}");
-            return new ObjectMapper().readTree(lastLine);
-        } finally {
-            Files.deleteIfExists(configJson);
-        }
     }
 }

@@ -40,7 +40,7 @@ final class BenchOpsCommand implements Callable<Integer> {
             javaSeconds = bench.medianSeconds(() -> model.logits(audio));
         }
         TorchBench.Result torch = bench.noTorch ? null
-                : TorchBench.run(modelConfig, seconds, "forward", 0, bench.threads, bench.repeats);
+                : TorchBench.run(TorchBench.Side.cpu(), modelConfig, seconds, "forward", 0, bench.threads, bench.repeats);
 
         System.out.println();
         System.out.printf("| implementation | forward median (s) | real-time factor | vs PyTorch |%n");
@@ -51,7 +51,7 @@ final class BenchOpsCommand implements Callable<Integer> {
             System.out.printf("| PyTorch %s (CPU) | %.3f | %.4f | 1.00x |%n", torch.version(), torch.medianSeconds(),
                     torch.medianSeconds() / seconds);
         } else if (!bench.noTorch) {
-            System.out.println("| PyTorch | not run: " + TorchBench.unavailableReason() + " | | |");
+            System.out.println("| PyTorch | not run: " + TorchBench.Side.cpu().unavailableReason() + " | | |");
         }
         return 0;
     }

@@ -48,7 +48,7 @@ final class BenchSutaCommand implements Callable<Integer> {
                 javaSeconds = bench.medianSeconds(() -> adapter.adapt(audio));
             }
             TorchBench.Result torch = bench.noTorch ? null
-                    : TorchBench.run(modelConfig, seconds, "suta", steps, bench.threads, bench.repeats);
+                    : TorchBench.run(TorchBench.Side.cpu(), modelConfig, seconds, "suta", steps, bench.threads, bench.repeats);
             String ratio = torch != null ? String.format("%.2fx", javaSeconds / torch.medianSeconds()) : "n/a";
             table.append(String.format("| %s | Java CpuBackend | %.3f | %.3f | %s |%n", config, javaSeconds,
                     javaSeconds / seconds, ratio));
