@@ -497,7 +497,8 @@ public final class CpuBackend implements Backend {
     }
 
     // Channel-major layer norm: every task owns a range of time steps and sweeps the channel rows over it, so
-    // each pass reads memory in order and the per-step sums vectorise across steps.
+    // each pass reads memory in order and the per-step sums vectorise across steps (written out with the
+    // Vector API: C2 does not vectorise loops that store into one array while reading another at an offset).
 
     @Override
     public void layerNormChannelMajor(Tensor y, Tensor mean, Tensor rstd, Tensor x, Tensor gamma, Tensor beta, float eps) {
@@ -509,21 +510,31 @@ public final class CpuBackend implements Backend {
         float[] yd = data(op, y), xd = data(op, x), md = data(op, mean), rd = data(op, rstd);
         float[] gd = data(op, gamma), bd = data(op, beta);
         parallel.forRange(steps, stepGrain(c), (first, last) -> {
-            int n = last - first;
+            int n = last - first, vectorEnd = S.loopBound(n);
             Arrays.fill(md, first, last, 0f);
+            Arrays.fill(rd, first, last, 0f);
             for (int ch = 0; ch < c; ch++) {
                 int row = ch * steps + first;
-                for (int t = 0; t < n; t++) {
+                int t = 0;
+                for (; t < vectorEnd; t += L) {
+                    FloatVector.fromArray(S, xd, row + t).add(FloatVector.fromArray(S, md, first + t))
+                            .intoArray(md, first + t);
+                }
+                for (; t < n; t++) {
                     md[first + t] += xd[row + t];
                 }
             }
-            Arrays.fill(rd, first, last, 0f);
             for (int t = first; t < last; t++) {
                 md[t] /= c;
             }
             for (int ch = 0; ch < c; ch++) {  // two passes: squared deviations are stabler than E[x^2] - mean^2
                 int row = ch * steps + first;
-                for (int t = 0; t < n; t++) {
+                int t = 0;
+                for (; t < vectorEnd; t += L) {
+                    FloatVector d = FloatVector.fromArray(S, xd, row + t).sub(FloatVector.fromArray(S, md, first + t));
+                    d.fma(d, FloatVector.fromArray(S, rd, first + t)).intoArray(rd, first + t);
+                }
+                for (; t < n; t++) {
                     float d = xd[row + t] - md[first + t];
                     rd[first + t] += d * d;
                 }
@@ -534,7 +545,12 @@ public final class CpuBackend implements Backend {
             for (int ch = 0; ch < c; ch++) {
                 int row = ch * steps + first;
                 float g = gd[ch], b = bd[ch];
-                for (int t = 0; t < n; t++) {
+                int t = 0;
+                for (; t < vectorEnd; t += L) {
+                    FloatVector.fromArray(S, xd, row + t).sub(FloatVector.fromArray(S, md, first + t))
+                            .mul(FloatVector.fromArray(S, rd, first + t)).fma(g, b).intoArray(yd, row + t);
+                }
+                for (; t < n; t++) {
                     yd[row + t] = (xd[row + t] - md[first + t]) * rd[first + t] * g + b;
                 }
             }
@@ -552,53 +568,86 @@ public final class CpuBackend implements Backend {
         if (dx != null) {
             requireShape(op, "dx", dx, x.shape());
             float[] dxd = data(op, dx);
-            // As layerNormBackward, per time step: dx = rstd * (g - mean(g) - xhat * mean(g * xhat)), g = dy * gamma.
-            parallel.forRange(steps, stepGrain(c), (first, last) -> {
-                int n = last - first;
-                float[] meanG = new float[n], meanGXhat = new float[n];
-                for (int ch = 0; ch < c; ch++) {
-                    int row = ch * steps + first;
-                    float gam = gd[ch];
-                    for (int t = 0; t < n; t++) {
-                        float g = dyd[row + t] * gam;
-                        meanG[t] += g;
-                        meanGXhat[t] += g * (xd[row + t] - md[first + t]) * rd[first + t];
-                    }
-                }
-                for (int t = 0; t < n; t++) {
-                    meanG[t] /= c;
-                    meanGXhat[t] /= c;
-                }
-                for (int ch = 0; ch < c; ch++) {
-                    int row = ch * steps + first;
-                    float gam = gd[ch];
-                    for (int t = 0; t < n; t++) {
-                        float inv = rd[first + t];
-                        float xhat = (xd[row + t] - md[first + t]) * inv;
-                        dxd[row + t] += inv * (dyd[row + t] * gam - meanG[t] - xhat * meanGXhat[t]);
-                    }
-                }
-            });
+            parallel.forRange(steps, stepGrain(c), (first, last) ->
+                    channelMajorInputGrad(dxd, dyd, xd, md, rd, gd, c, steps, first, last));
         }
         if (dgamma != null || dbeta != null) {
             float[] dg = dgamma == null ? null : data(op, requireShape(op, "dgamma", dgamma, c));
             float[] db = dbeta == null ? null : data(op, requireShape(op, "dbeta", dbeta, c));
             // Row sums: one channel's gradient is a sum over its own row.
             parallel.forRange(c, Math.max(1, GRAIN / Math.max(1, steps)), (first, last) -> {
+                int vectorEnd = S.loopBound(steps);
                 for (int ch = first; ch < last; ch++) {
                     int row = ch * steps;
-                    double sumDyXhat = 0;
-                    for (int t = 0; t < steps; t++) {
-                        sumDyXhat += dyd[row + t] * (xd[row + t] - md[t]) * rd[t];
-                    }
                     if (dg != null) {
-                        dg[ch] += (float) sumDyXhat;
+                        FloatVector acc = FloatVector.zero(S);
+                        int t = 0;
+                        for (; t < vectorEnd; t += L) {
+                            FloatVector xhat = FloatVector.fromArray(S, xd, row + t)
+                                    .sub(FloatVector.fromArray(S, md, t)).mul(FloatVector.fromArray(S, rd, t));
+                            acc = FloatVector.fromArray(S, dyd, row + t).fma(xhat, acc);
+                        }
+                        double sum = acc.reduceLanes(VectorOperators.ADD);
+                        for (; t < steps; t++) {
+                            sum += dyd[row + t] * (xd[row + t] - md[t]) * rd[t];
+                        }
+                        dg[ch] += (float) sum;
                     }
                     if (db != null) {
                         db[ch] += (float) VectorMath.sum(dyd, row, steps);
                     }
                 }
             });
+        }
+    }
+
+    /**
+     * dx for time steps [first, last) of a channel-major layer norm, as {@link #layerNormBackward} per step:
+     * dx += rstd * (g - mean(g) - xhat * mean(g * xhat)) with g = dy * gamma, the means over the channels.
+     */
+    private static void channelMajorInputGrad(float[] dx, float[] dy, float[] x, float[] mean, float[] rstd,
+                                              float[] gamma, int c, int steps, int first, int last) {
+        int n = last - first, vectorEnd = S.loopBound(n);
+        float[] meanG = new float[n], meanGXhat = new float[n];
+        for (int ch = 0; ch < c; ch++) {
+            int row = ch * steps + first;
+            float gam = gamma[ch];
+            int t = 0;
+            for (; t < vectorEnd; t += L) {
+                FloatVector g = FloatVector.fromArray(S, dy, row + t).mul(gam);
+                FloatVector xhat = FloatVector.fromArray(S, x, row + t).sub(FloatVector.fromArray(S, mean, first + t))
+                        .mul(FloatVector.fromArray(S, rstd, first + t));
+                g.add(FloatVector.fromArray(S, meanG, t)).intoArray(meanG, t);
+                g.fma(xhat, FloatVector.fromArray(S, meanGXhat, t)).intoArray(meanGXhat, t);
+            }
+            for (; t < n; t++) {
+                float g = dy[row + t] * gam;
+                meanG[t] += g;
+                meanGXhat[t] += g * (x[row + t] - mean[first + t]) * rstd[first + t];
+            }
+        }
+        for (int t = 0; t < n; t++) {
+            meanG[t] /= c;
+            meanGXhat[t] /= c;
+        }
+        for (int ch = 0; ch < c; ch++) {
+            int row = ch * steps + first;
+            float gam = gamma[ch];
+            int t = 0;
+            for (; t < vectorEnd; t += L) {
+                FloatVector inv = FloatVector.fromArray(S, rstd, first + t);
+                FloatVector xhat = FloatVector.fromArray(S, x, row + t).sub(FloatVector.fromArray(S, mean, first + t))
+                        .mul(inv);
+                FloatVector inner = FloatVector.fromArray(S, dy, row + t).mul(gam)
+                        .sub(FloatVector.fromArray(S, meanG, t))
+                        .sub(xhat.mul(FloatVector.fromArray(S, meanGXhat, t)));
+                inv.fma(inner, FloatVector.fromArray(S, dx, row + t)).intoArray(dx, row + t);
+            }
+            for (; t < n; t++) {
+                float inv = rstd[first + t];
+                float xhat = (x[row + t] - mean[first + t]) * inv;
+                dx[row + t] += inv * (dy[row + t] * gam - meanG[t] - xhat * meanGXhat[t]);
+            }
         }
     }
 
