@@ -43,13 +43,23 @@ exec $java_command io.ttastream.kernels.cuda.CudaParityCheck "\$@"
 SCRIPT
 
 # bench-gpu needs the model and SUTA (tta-adaptation and its runtime class path: the kernels jar,
-# tta-asr-adapters, Jackson), picocli and the command itself from the service's classes (not
+# tta-asr-adapters, Jackson), picocli and the command with the service classes it uses (not
 # tta.jar: Kafka and RocksDB would not fit).
 tr ':' '\n' < "$classpath" | xargs -r cp -t "$out/lib"
 cp "$root/adaptation/target/tta-adaptation-"*[0-9T].jar "$out/lib/"
 cp "$m2/info/picocli/picocli/$picocli_version/picocli-$picocli_version.jar" "$out/lib/"
 (cd "$root/stream-app/service/target/classes" && jar --create --file "$out/lib/tta-bench-gpu.jar" \
-    io/ttastream/app/BenchGpuCommand*.class io/ttastream/app/BenchOptions*.class)
+    io/ttastream/app/BenchGpuCommand*.class io/ttastream/app/BenchOptions*.class io/ttastream/app/TorchBench*.class \
+    io/ttastream/app/Home*.class)
+# The command's classes must all resolve inside the bundle: a missing one would only show on the GPU machine.
+dependencies="$("$java_home/bin/jdeps" --multi-release 17 -filter:none -verbose:class -cp "$out/lib/*" \
+    "$out/lib/tta-bench-gpu.jar")"
+missing="$(echo "$dependencies" | grep "not found" || true)"
+if [ -n "$missing" ]; then
+    echo "gpu-bundle: classes missing from the bundle:" >&2
+    echo "$missing" >&2
+    exit 1
+fi
 mkdir -p "$out/tools/bench"
 cp "$root/tools/bench/torch_wav2vec2.py" "$out/tools/bench/"
 cat > "$out/run-bench.sh" <<SCRIPT
