@@ -18,6 +18,7 @@
 #include "../../main/cuda/gelu.cu"
 #include "../../main/cuda/groupnorm.cu"
 #include "../../main/cuda/layernorm.cu"
+#include "../../main/cuda/sutaloss.cu"
 #include "../../main/cuda/linear.cu"
 #include "../../main/cuda/matmul.cu"
 #include "../../main/cuda/softmax.cu"
@@ -89,6 +90,9 @@ static const std::unordered_map<std::string, Launcher> KERNELS = {
         {"weightnorm_slice_sums_kernel", make(weightnorm_slice_sums_kernel)},
         {"weightnorm_forward_kernel", make(weightnorm_forward_kernel)},
         {"weightnorm_backward_dv_kernel", make(weightnorm_backward_dv_kernel)},
+        {"suta_loss_frames_kernel", make(suta_loss_frames_kernel)},
+        {"suta_loss_stats_kernel", make(suta_loss_stats_kernel)},
+        {"suta_loss_grad_kernel", make(suta_loss_grad_kernel)},
 };
 
 extern "C" {

@@ -1,5 +1,8 @@
 package io.ttastream.kernels;
 
+import io.ttastream.kernels.loss.SutaLoss;
+import io.ttastream.kernels.loss.SutaLossConfig;
+
 import java.util.Arrays;
 import java.util.List;
 
@@ -192,6 +195,19 @@ public interface Backend extends AutoCloseable {
     /** Backward of {@link #attention}. */
     void attentionBackward(Tensor dq, Tensor dk, Tensor dv, Tensor dout, Tensor q, Tensor k, Tensor v,
                            Tensor probs, int heads);
+
+    // ---------------------------------------------------------------- losses
+
+    /** Entries of the {@link #sutaLoss} statistics tensor. */
+    int SUTA_EM = 0, SUTA_MCC = 1, SUTA_TOTAL = 2, SUTA_COLLAPSED = 3, SUTA_MEAN_ENTROPY = 4, SUTA_STATS = 5;
+
+    /**
+     * SUTA's unsupervised loss on logits [T, C] with its gradient ({@link SutaLoss} defines both): softmax with
+     * temperature, entropy minimisation, minimum class confusion, in one op so that a SUTA step on a GPU stays
+     * on the device. Writes dLogits [T, C] and stats [SUTA_STATS]: EM, MCC, total, collapsed (1 or 0) and the
+     * mean entropy over all frames.
+     */
+    void sutaLoss(Tensor dLogits, Tensor stats, Tensor logits, SutaLossConfig config);
 
     // ---------------------------------------------------------------- optimizer
 

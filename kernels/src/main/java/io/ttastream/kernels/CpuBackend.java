@@ -8,6 +8,8 @@ import static io.ttastream.kernels.Shapes.rowsOf;
 import static io.ttastream.kernels.VectorMath.L;
 import static io.ttastream.kernels.VectorMath.S;
 
+import io.ttastream.kernels.loss.SutaLoss;
+import io.ttastream.kernels.loss.SutaLossConfig;
 import java.util.Arrays;
 import java.util.function.IntConsumer;
 import jdk.incubator.vector.FloatVector;
@@ -1045,6 +1047,24 @@ public final class CpuBackend implements Backend {
                 Sgemm.gemm(Parallel.SERIAL, t, d, t, ds, 0, t, true, qd, col, width, false, dkd, col, width, true);
             }
         });
+    }
+
+    // ---------------------------------------------------------------- losses
+
+    @Override
+    public void sutaLoss(Tensor dLogits, Tensor stats, Tensor logits, SutaLossConfig config) {
+        String op = "sutaLoss";
+        requireRank(op, "logits", logits, 2);
+        requireShape(op, "dLogits", dLogits, logits.shape());
+        requireShape(op, "stats", stats, SUTA_STATS);
+        SutaLoss.Result r = new SutaLoss(config).compute(data(op, logits), logits.dim(0), logits.dim(1));
+        System.arraycopy(r.gradLogits(), 0, data(op, dLogits), 0, r.gradLogits().length);
+        float[] out = data(op, stats);
+        out[SUTA_EM] = (float) r.em();
+        out[SUTA_MCC] = (float) r.mcc();
+        out[SUTA_TOTAL] = (float) r.total();
+        out[SUTA_COLLAPSED] = r.collapsed() ? 1f : 0f;
+        out[SUTA_MEAN_ENTROPY] = (float) r.meanEntropyAllFrames();
     }
 
     // ---------------------------------------------------------------- optimizer

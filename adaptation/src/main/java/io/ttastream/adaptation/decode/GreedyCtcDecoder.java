@@ -1,6 +1,7 @@
 package io.ttastream.adaptation.decode;
 
 import io.ttastream.asr.Vocabulary;
+import io.ttastream.kernels.loss.LogSoftmax;
 
 import java.util.Arrays;
 import java.util.Set;
@@ -101,18 +102,6 @@ public final class GreedyCtcDecoder {
      * lowest id, as torch.argmax does.
      */
     public static int[] argmax(float[] logits, int classes) {
-        if (classes < 1 || logits.length % classes != 0) {
-            throw new IllegalArgumentException("logits length " + logits.length + " is not a multiple of " + classes);
-        }
-        int frames = logits.length / classes;
-        int[] ids = new int[frames];
-        for (int t = 0; t < frames; t++) {
-            int best = 0;
-            for (int c = 1; c < classes; c++) {
-                if (logits[t * classes + c] > logits[t * classes + best]) best = c;
-            }
-            ids[t] = best;
-        }
-        return ids;
+        return LogSoftmax.argmax(logits, classes);
     }
 }

@@ -1,5 +1,6 @@
 package io.ttastream.adaptation.loss;
 
+import io.ttastream.kernels.loss.LogSoftmax;
 import java.util.Arrays;
 
 /**

@@ -1,6 +1,5 @@
 package io.ttastream.adaptation.strategy;
 
-import io.ttastream.adaptation.loss.SutaLoss;
 import io.ttastream.adaptation.model.Gradients;
 import io.ttastream.adaptation.model.Wav2Vec2Model;
 import io.ttastream.adaptation.optim.AdamW;
@@ -10,6 +9,7 @@ import io.ttastream.adaptation.suta.SutaConfig;
 import io.ttastream.asr.HostTensor;
 import io.ttastream.kernels.Backend;
 import io.ttastream.kernels.Tensor;
+import io.ttastream.kernels.loss.SutaLoss;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;

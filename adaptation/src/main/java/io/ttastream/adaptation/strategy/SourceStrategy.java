@@ -1,9 +1,9 @@
 package io.ttastream.adaptation.strategy;
 
 import io.ttastream.adaptation.decode.GreedyCtcDecoder;
-import io.ttastream.adaptation.loss.SutaLoss;
-import io.ttastream.adaptation.loss.SutaLossConfig;
 import io.ttastream.adaptation.model.Wav2Vec2Model;
+import io.ttastream.kernels.loss.SutaLoss;
+import io.ttastream.kernels.loss.SutaLossConfig;
 
 /** No adaptation: the source model decodes every utterance (the baseline every strategy is measured against). */
 public final class SourceStrategy implements Strategy {

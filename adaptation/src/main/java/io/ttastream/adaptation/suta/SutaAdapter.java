@@ -1,7 +1,6 @@
 package io.ttastream.adaptation.suta;
 
 import io.ttastream.adaptation.decode.GreedyCtcDecoder;
-import io.ttastream.adaptation.loss.SutaLoss;
 import io.ttastream.adaptation.model.Gradients;
 import io.ttastream.adaptation.model.ParameterGroups;
 import io.ttastream.adaptation.model.Wav2Vec2Model;
@@ -10,6 +9,7 @@ import io.ttastream.adaptation.optim.Optimizer;
 import io.ttastream.adaptation.optim.Sgd;
 import io.ttastream.kernels.Backend;
 import io.ttastream.kernels.Tensor;
+import io.ttastream.kernels.loss.SutaLoss;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -80,16 +80,19 @@ public final class SutaAdapter {
         Map<String, Tensor> entry = steps > 0 ? copyTrainable() : Map.of();
         SutaLoss.Result before = null;
         float[] unadaptedLogits = null;
+        Tensor stats = backend.allocate(Backend.SUTA_STATS);
         for (int step = 0; step < steps; step++) {
             Wav2Vec2Model.Activations activations = model.forward(inputValues);
-            float[] logits = activations.logits().toArray();
-            SutaLoss.Result current = loss.compute(logits, activations.logits().dim(0), activations.logits().dim(1));
             if (step == 0) {
-                before = current;
-                unadaptedLogits = logits;
+                unadaptedLogits = activations.logits().toArray();
+                before = lossOf(unadaptedLogits);
             }
-            stepLosses[step] = current.total();
-            if (!Double.isFinite(current.total()) || !backward(activations, current.gradLogits())) {
+            // The loss and its gradient on the backend: on a GPU only the loss value comes back to the host.
+            Tensor dLogits = backend.allocate(activations.logits().shape());
+            backend.sutaLoss(dLogits, stats, activations.logits(), config.loss());
+            double total = stats.toArray()[Backend.SUTA_TOTAL];
+            stepLosses[step] = total;
+            if (!Double.isFinite(total) || !backward(activations, dLogits)) {
                 restoreTrainable(entry);
                 nonFiniteCount++;
                 return new Result(decoder.decode(unadaptedLogits), unadaptedLogits, before, before, stepLosses, true);
@@ -108,9 +111,8 @@ public final class SutaAdapter {
     }
 
     /** Fills the gradient buffers from d loss / d logits; false when a gradient is not finite. */
-    private boolean backward(Wav2Vec2Model.Activations activations, float[] gradLogits) {
+    private boolean backward(Wav2Vec2Model.Activations activations, Tensor dLogits) {
         gradients.zero();
-        Tensor dLogits = backend.fromArray(gradLogits, activations.logits().shape());
         model.backward(activations, dLogits, gradients);
         return gradients.allFinite();
     }

@@ -1,7 +1,7 @@
 package io.ttastream.adaptation.suta;
 
-import io.ttastream.adaptation.loss.SutaLossConfig;
 import io.ttastream.adaptation.model.ParameterGroups;
+import io.ttastream.kernels.loss.SutaLossConfig;
 
 import java.util.List;
 

@@ -1,6 +1,5 @@
 package io.ttastream.adaptation.suta;
 
-import io.ttastream.adaptation.loss.SutaLoss;
 import io.ttastream.adaptation.model.Gradients;
 import io.ttastream.adaptation.model.ParameterGroups;
 import io.ttastream.adaptation.model.Wav2Vec2Model;
@@ -9,6 +8,7 @@ import io.ttastream.asr.HuggingFaceCheckpoints;
 import io.ttastream.asr.Safetensors;
 import io.ttastream.kernels.CpuBackend;
 import io.ttastream.kernels.Tensor;
+import io.ttastream.kernels.loss.SutaLoss;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

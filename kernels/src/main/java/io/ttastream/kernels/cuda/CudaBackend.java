@@ -9,6 +9,7 @@ import static io.ttastream.kernels.Shapes.rowsOf;
 import io.ttastream.kernels.Backend;
 import io.ttastream.kernels.Shapes;
 import io.ttastream.kernels.Tensor;
+import io.ttastream.kernels.loss.SutaLossConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,9 +65,12 @@ public final class CudaBackend implements Backend {
     private final DeviceMemory memory;
     /** partials[0 .. MAX_PARTIALS) and the reduced value at partials[MAX_PARTIALS]. */
     private final CudaTensor partials;
-    /** Grow-only scratch: im2col columns, attention score gradients, weight-norm slice sums, multi-tensor partials. */
+    /**
+     * Grow-only scratch: im2col columns, attention score gradients, weight-norm slice sums, multi-tensor partials,
+     * the SUTA loss's per-frame and per-class sums.
+     */
     private final Scratch columns = new Scratch(), scores = new Scratch(), sliceSums = new Scratch(),
-            chunkSums = new Scratch();
+            chunkSums = new Scratch(), lossScratch = new Scratch();
     /**
      * Device-side tables of the multi-tensor kernels, by their row-setting kernel and the tensor lists
      * they point to (tensors compare by identity, so other tensors never find a stale table); the
@@ -763,6 +767,32 @@ public final class CudaBackend implements Backend {
             }
             return table;
         });
+    }
+
+    // ---------------------------------------------------------------- losses
+
+    @Override
+    public void sutaLoss(Tensor dLogits, Tensor stats, Tensor logits, SutaLossConfig config) {
+        String op = "sutaLoss";
+        requireRank(op, "logits", logits, 2);
+        requireShape(op, "dLogits", dLogits, logits.shape());
+        requireShape(op, "stats", stats, SUTA_STATS);
+        int frames = logits.dim(0), classes = logits.dim(1);
+        if (config.blankId() >= classes) {
+            throw new IllegalArgumentException(op + ": blankId " + config.blankId() + " >= classes " + classes);
+        }
+        // Scratch as sutaloss.cu lays it out: p [T, C]; lse, H, non-blank, w [T] each; s, A [C] each; the EM scale.
+        CUdeviceptr p = lossScratch.atLeast((long) frames * classes + 4L * frames + 2L * classes + 1);
+        CUdeviceptr lse = offset(p, (long) frames * classes), entropy = offset(lse, frames);
+        CUdeviceptr nonBlank = offset(entropy, frames), weight = offset(nonBlank, frames);
+        CUdeviceptr classSums = offset(weight, frames);
+        float invTemperature = (float) (1.0 / config.temperature()), emCoef = (float) config.emCoef();
+        perRow(Kernel.SUTA_LOSS_FRAMES, frames, p, lse, entropy, nonBlank, ptr(op, logits), frames, classes,
+                invTemperature, config.blankId());
+        launch(Kernel.SUTA_LOSS_STATS, 1, 1, 1, BLOCK, 1, ptr(op, stats), weight, classSums, p, entropy, nonBlank,
+                frames, classes, emCoef, config.emNonBlankOnly(), config.mccReweight(), config.mccClasses());
+        perRow(Kernel.SUTA_LOSS_GRAD, frames, ptr(op, dLogits), ptr(op, logits), p, lse, nonBlank, weight, classSums,
+                frames, classes, invTemperature, emCoef, config.emNonBlankOnly(), config.mccClasses());
     }
 
     // ---------------------------------------------------------------- launching

@@ -5,6 +5,7 @@ import io.ttastream.kernels.Backends;
 import io.ttastream.kernels.CpuBackend;
 import io.ttastream.kernels.Tensor;
 import io.ttastream.kernels.cuda.CudaBackend.MatmulPrecision;
+import io.ttastream.kernels.loss.SutaLossConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -26,6 +27,11 @@ public final class CudaParityCheck {
     static final Tolerance ELEMENTWISE = new Tolerance(1e-6, 1e-5);
     /** FP32 kernels with sums over hundreds of terms, summed in a different order than the CPU's. */
     static final Tolerance REDUCTION = new Tolerance(1e-4, 1e-4);
+    /**
+     * The SUTA loss: float exps, logs and sums over frames against the CPU's doubles; its gradients are
+     * means over frames (about 1e-3), so the absolute bound is far below them.
+     */
+    static final Tolerance LOSS = new Tolerance(1e-6, 1e-3);
     /** TF32 products: inputs rounded to a 10-bit mantissa, about 5e-4 relative each. */
     static final Tolerance TF32 = new Tolerance(2e-2, 1e-2);
 
@@ -161,6 +167,7 @@ public final class CudaParityCheck {
         }
         addNormalisation(cases);
         addActivations(cases);
+        addLosses(cases);
         return cases;
     }
 
@@ -354,6 +361,29 @@ public final class CudaParityCheck {
             in.backend().weightNormBackward(dg, dv, in.gaussian(shape), g, v, dim);
             return Inputs.outputs(w, dg, dv);
         });
+    }
+
+    private static void addLosses(List<Case> cases) {
+        SutaLossConfig reference = SutaLossConfig.reference();
+        // Peaked rows like a trained model's (logits in [-8, 8)), and a wider vocabulary than a warp with the
+        // plain settings (no non-blank restriction, no reweighting, temperature 1).
+        fp32(cases, "sutaLoss, 300 x 32, the reference settings", LOSS,
+                in -> sutaLoss(in, in.uniform(-8f, 8f, 300, 32), reference));
+        fp32(cases, "sutaLoss, 70 x 45, plain settings", LOSS,
+                in -> sutaLoss(in, in.uniform(-8f, 8f, 70, 45), new SutaLossConfig(1.0, 0.5, false, false, 45, 3)));
+        fp32(cases, "sutaLoss, 40 x 32, every frame blank (collapsed)", LOSS, in -> {
+            float[] logits = in.uniform(-3f, 3f, 40, 32).toArray();
+            for (int t = 0; t < 40; t++) {
+                logits[t * 32] = 5f;  // blank (id 0) wins every frame
+            }
+            return sutaLoss(in, in.backend().fromArray(logits, 40, 32), reference);
+        });
+    }
+
+    private static float[] sutaLoss(Inputs in, Tensor logits, SutaLossConfig config) {
+        Tensor dLogits = in.backend().allocate(logits.shape()), stats = in.backend().allocate(Backend.SUTA_STATS);
+        in.backend().sutaLoss(dLogits, stats, logits, config);
+        return Inputs.outputs(stats, dLogits);
     }
 
     private static void addActivations(List<Case> cases) {

@@ -1,4 +1,4 @@
-package io.ttastream.adaptation.loss;
+package io.ttastream.kernels.loss;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,6 +1,4 @@
-package io.ttastream.adaptation.loss;
-
-import io.ttastream.adaptation.decode.GreedyCtcDecoder;
+package io.ttastream.kernels.loss;
 
 /**
  * The SUTA test-time adaptation loss and its exact gradient with respect to the logits.
@@ -71,7 +69,7 @@ public final class SutaLoss {
         }
 
         // The non-blank mask uses the raw logits, like the greedy decoder (dividing by T keeps the argmax).
-        int[] bestIds = GreedyCtcDecoder.argmax(logits, classes);
+        int[] bestIds = LogSoftmax.argmax(logits, classes);
         boolean[] inEm = new boolean[frames];
         int emFrames = 0;
         for (int t = 0; t < frames; t++) {

@@ -1,4 +1,4 @@
-package io.ttastream.adaptation.loss;
+package io.ttastream.kernels.loss;
 
 /**
  * Settings of the SUTA unsupervised loss (entropy minimisation plus minimum class confusion).
