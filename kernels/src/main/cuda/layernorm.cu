@@ -26,6 +26,35 @@ extern "C" __global__ void layernorm_forward_kernel(float* y, float* mean, float
     }
 }
 
+// The residual add fused in front: sum = a + b (sum may be a or b: each element is read before it is written,
+// by the same lane), then the forward above on sum.
+extern "C" __global__ void add_layernorm_forward_kernel(float* sum, float* y, float* mean, float* rstd,
+                                                        const float* a, const float* b, const float* gamma,
+                                                        const float* beta, int rows, int c, float eps) {
+    int lane = threadIdx.x % WARP;
+    int r = (blockIdx.x * blockDim.x + threadIdx.x) / WARP;
+    if (r >= rows) return;
+    long off = (long) r * c;
+    float s = 0.f;
+    for (int i = lane; i < c; i += WARP) {
+        float v = a[off + i] + b[off + i];
+        sum[off + i] = v;
+        s += v;
+    }
+    float mu = warp_sum(s) / c;
+    float ss = 0.f;
+    for (int i = lane; i < c; i += WARP) {
+        float d = sum[off + i] - mu;
+        ss += d * d;
+    }
+    float inv = rsqrtf(warp_sum(ss) / c + eps);
+    for (int i = lane; i < c; i += WARP) y[off + i] = (sum[off + i] - mu) * inv * gamma[i] + beta[i];
+    if (lane == 0) {
+        mean[r] = mu;
+        rstd[r] = inv;
+    }
+}
+
 // dx += rstd * (g - mean(g) - xhat * mean(g * xhat)), g = dy * gamma, xhat = (x - mean) * rstd.
 extern "C" __global__ void layernorm_backward_dx_kernel(float* dx, const float* dy, const float* x, const float* mean,
                                                         const float* rstd, const float* gamma, int rows, int c) {

@@ -75,6 +75,7 @@ static const std::unordered_map<std::string, Launcher> KERNELS = {
         {"groupnorm_forward_kernel", make(groupnorm_forward_kernel)},
         {"groupnorm_backward_kernel", make(groupnorm_backward_kernel)},
         {"layernorm_forward_kernel", make(layernorm_forward_kernel)},
+        {"add_layernorm_forward_kernel", make(add_layernorm_forward_kernel)},
         {"layernorm_backward_dx_kernel", make(layernorm_backward_dx_kernel)},
         {"layernorm_backward_params_kernel", make(layernorm_backward_params_kernel)},
         {"layernorm_channels_forward_kernel", make(layernorm_channels_forward_kernel)},

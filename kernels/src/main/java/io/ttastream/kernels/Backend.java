@@ -128,6 +128,17 @@ public interface Backend extends AutoCloseable {
      */
     void layerNorm(Tensor y, Tensor mean, Tensor rstd, Tensor x, Tensor gamma, Tensor beta, float eps);
 
+    /**
+     * A residual add and the layer norm after it, fused where a backend can (one pass, one launch): sum = a + b,
+     * then {@link #layerNorm} of sum into y, saving mean and rstd. sum may be a or b. The backward is
+     * {@link #layerNormBackward} on sum, whose dx is the gradient of both a and b.
+     */
+    default void addLayerNorm(Tensor sum, Tensor y, Tensor mean, Tensor rstd, Tensor a, Tensor b, Tensor gamma,
+                              Tensor beta, float eps) {
+        add(sum, a, b);
+        layerNorm(y, mean, rstd, sum, gamma, beta, eps);
+    }
+
     /** Backward of {@link #layerNorm}. */
     void layerNormBackward(Tensor dx, Tensor dgamma, Tensor dbeta, Tensor dy, Tensor x,
                            Tensor mean, Tensor rstd, Tensor gamma);

@@ -42,6 +42,39 @@ class NormTest {
                 (dy, g) -> cpu.layerNormBackward(g[0], g[1], g[2], dy, x, mean, rstd, gamma));
     }
 
+    @Test
+    void addLayerNormIsTheSumThenLayerNormAndItsBackwardReachesBothAddends() {
+        Random random = new Random(28);
+        int rows = 6, c = 19;
+        Tensor a = gaussian(cpu, random, rows, c), b = gaussian(cpu, random, rows, c);
+        Tensor gamma = gaussian(cpu, random, c), beta = gaussian(cpu, random, c);
+        Tensor sum = cpu.allocate(rows, c), y = cpu.allocate(rows, c), mean = cpu.allocate(rows), rstd = cpu.allocate(rows);
+        cpu.addLayerNorm(sum, y, mean, rstd, a, b, gamma, beta, EPS);
+        float[] expectedSum = a.toArray(), bs = b.toArray();
+        for (int i = 0; i < expectedSum.length; i++) {
+            expectedSum[i] += bs[i];
+        }
+        assertClose(expectedSum, sum.toArray(), 0, 0, "sum");
+        assertClose(ReferenceOps.layerNorm(expectedSum, rows, c, gamma.toArray(), beta.toArray(), EPS), y.toArray(),
+                1e-5, 1e-5, "layer norm of the sum");
+        // In place of a, as the encoder layers call it.
+        Tensor aCopy = cpu.fromArray(a.toArray(), rows, c), yInPlace = cpu.allocate(rows, c);
+        cpu.addLayerNorm(aCopy, yInPlace, mean, rstd, aCopy, b, gamma, beta, EPS);
+        assertClose(y.toArray(), yInPlace.toArray(), 0, 0, "sum written over a");
+
+        new GradientChecker(cpu, 29).input("a", a).input("b", b).input("gamma", gamma).input("beta", beta).check(y,
+                () -> cpu.addLayerNorm(sum, y, mean, rstd, a, b, gamma, beta, EPS),
+                (dy, g) -> {
+                    Tensor dSum = cpu.allocate(rows, c);
+                    cpu.layerNormBackward(dSum, g[2], g[3], dy, sum, mean, rstd, gamma);
+                    for (Tensor addend : new Tensor[] {g[0], g[1]}) {
+                        if (addend != null) {
+                            cpu.add(addend, addend, dSum);
+                        }
+                    }
+                });
+    }
+
     @ParameterizedTest(name = "channels {0} steps {1}")
     @CsvSource({"5, 37", "37, 5", "1, 8", "128, 300"})
     void channelMajorLayerNormIsLayerNormOfTheTransposeAndMatchesFiniteDifferences(int c, int steps) {

@@ -58,19 +58,25 @@ final class EncoderLayer {
         Tensor context = backend.allocate(x.shape());
         backend.attention(context, probs, q, k, v, heads);
         Tensor afterAttention = attentionOut.forward(backend, context);
-        backend.add(afterAttention, afterAttention, x);
-        Norm.Activations postAttentionNorm = preNorm ? null : attentionNorm.forward(backend, afterAttention);
+        // The residual add and the norm after it in one op: post-LN, this block's norm; pre-LN, the feed-forward's.
+        Norm.Activations afterAttentionNorm = (preNorm ? finalNorm : attentionNorm)
+                .forwardSum(backend, afterAttention, afterAttention, x);
+        Norm.Activations postAttentionNorm = preNorm ? null : afterAttentionNorm;
         Tensor residual = preNorm ? afterAttention : postAttentionNorm.y();
 
         // Feed-forward block, the same two placements.
-        Norm.Activations preFeedForwardNorm = preNorm ? finalNorm.forward(backend, residual) : null;
+        Norm.Activations preFeedForwardNorm = preNorm ? afterAttentionNorm : null;
         Tensor feedForwardInput = preNorm ? preFeedForwardNorm.y() : residual;
         Tensor hidden = feedForwardIn.forward(backend, feedForwardInput);
         Tensor hiddenActivated = backend.allocate(hidden.shape());
         backend.gelu(hiddenActivated, hidden);
         Tensor sum = feedForwardOut.forward(backend, hiddenActivated);
-        backend.add(sum, sum, residual);
-        Norm.Activations finalNormActivations = preNorm ? null : finalNorm.forward(backend, sum);
+        Norm.Activations finalNormActivations = null;
+        if (preNorm) {
+            backend.add(sum, sum, residual);  // the next layer's first norm reads it
+        } else {
+            finalNormActivations = finalNorm.forwardSum(backend, sum, sum, residual);
+        }
         Tensor output = preNorm ? sum : finalNormActivations.y();
         return new Activations(x, preAttentionNorm, q, k, v, probs, context, afterAttention, postAttentionNorm,
                 preFeedForwardNorm, hidden, hiddenActivated, finalNormActivations, output);

@@ -23,6 +23,19 @@ record Norm(String name, Tensor weight, Tensor bias, float eps) {
         return new Activations(y, x, mean, rstd);
     }
 
+    /**
+     * sum = a + b (sum may be a or b), then this norm of sum: a residual add fused with the norm after it. The
+     * activations' input is the sum, so {@link #backward} gives d(sum), which is d(a) and d(b).
+     */
+    Activations forwardSum(Backend backend, Tensor sum, Tensor a, Tensor b) {
+        int rows = sum.dim(0);
+        Tensor y = backend.allocate(sum.shape());
+        Tensor mean = backend.allocate(rows);
+        Tensor rstd = backend.allocate(rows);
+        backend.addLayerNorm(sum, y, mean, rstd, a, b, weight, bias, eps);
+        return new Activations(y, sum, mean, rstd);
+    }
+
     /** Adds the input gradient into dx (when not null) and parameter gradients into grads. */
     void backward(Backend backend, Tensor dx, Tensor dy, Activations a, Gradients grads) {
         backend.layerNormBackward(dx, grads.of(name + ".weight"), grads.of(name + ".bias"), dy,

@@ -475,6 +475,20 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
+    public void addLayerNorm(Tensor sum, Tensor y, Tensor mean, Tensor rstd, Tensor a, Tensor b, Tensor gamma,
+                             Tensor beta, float eps) {
+        String op = "addLayerNorm";
+        Shapes.Rows shape = Shapes.layerNorm(op, sum, mean, rstd, gamma);
+        int c = shape.width(), rows = shape.rows();
+        requireShape(op, "y", y, sum.shape());
+        requireShape(op, "a", a, sum.shape());
+        requireShape(op, "b", b, sum.shape());
+        requireShape(op, "beta", beta, c);
+        perRow(Kernel.ADD_LAYERNORM_FORWARD, rows, ptr(op, sum), ptr(op, y), ptr(op, mean), ptr(op, rstd), ptr(op, a),
+                ptr(op, b), ptr(op, gamma), ptr(op, beta), rows, c, eps);
+    }
+
+    @Override
     public void layerNormBackward(Tensor dx, Tensor dgamma, Tensor dbeta, Tensor dy, Tensor x,
                                   Tensor mean, Tensor rstd, Tensor gamma) {
         String op = "layerNormBackward";

@@ -315,6 +315,12 @@ public final class CudaParityCheck {
             in.backend().layerNormBackward(dx, dgamma, dbeta, in.gaussian(50, 768), x, mean, rstd, gamma);
             return Inputs.outputs(y, mean, rstd, dx, dgamma, dbeta);
         });
+        fp32(cases, "addLayerNorm, 50 x 768, the sum in place of a", REDUCTION, in -> {
+            Tensor a = in.gaussian(50, 768), b = in.gaussian(50, 768), gamma = in.gaussian(768), beta = in.gaussian(768);
+            Tensor y = in.backend().allocate(50, 768), mean = in.backend().allocate(50), rstd = in.backend().allocate(50);
+            in.backend().addLayerNorm(a, y, mean, rstd, a, b, gamma, beta, 1e-5f);
+            return Inputs.outputs(a, y, mean, rstd);
+        });
         fp32(cases, "layerNorm backward (params only), 7 x 37", REDUCTION, in -> {
             Tensor x = in.gaussian(7, 37), gamma = in.gaussian(37), beta = in.gaussian(37);
             Tensor y = in.backend().allocate(7, 37), mean = in.backend().allocate(7), rstd = in.backend().allocate(7);

@@ -28,6 +28,7 @@ enum Kernel {
     BROADCAST_COLUMNS("conv1d", "broadcast_columns_kernel", "ppii"),
     ROW_SUMS_ADD("conv1d", "row_sums_add_kernel", "ppii"),
     LAYERNORM_FORWARD("layernorm", "layernorm_forward_kernel", "ppppppiif"),
+    ADD_LAYERNORM_FORWARD("layernorm", "add_layernorm_forward_kernel", "ppppppppiif"),
     LAYERNORM_BACKWARD_DX("layernorm", "layernorm_backward_dx_kernel", "ppppppii"),
     LAYERNORM_BACKWARD_PARAMS("layernorm", "layernorm_backward_params_kernel", "ppppppii"),
     LAYERNORM_CHANNELS_FORWARD("layernorm", "layernorm_channels_forward_kernel", "ppppppiif"),
