@@ -415,10 +415,8 @@ public final class CpuBackend implements Backend {
     @Override
     public void layerNorm(Tensor y, Tensor mean, Tensor rstd, Tensor x, Tensor gamma, Tensor beta, float eps) {
         String op = "layerNorm";
-        Shapes.Rows shape = Shapes.layerNorm(op, x, mean, rstd, gamma);
+        Shapes.Rows shape = Shapes.layerNorm(op, x, mean, rstd, gamma, "y", y, beta);
         int c = shape.width(), rows = shape.rows();
-        requireShape(op, "y", y, x.shape());
-        requireShape(op, "beta", beta, c);
         float[] yd = data(op, y), xd = data(op, x), md = data(op, mean), rd = data(op, rstd);
         float[] gd = data(op, gamma), bd = data(op, beta);
         parallel.forRange(rows, Math.max(1, GRAIN / Math.max(1, c)), (first, last) -> {
@@ -451,9 +449,8 @@ public final class CpuBackend implements Backend {
     public void layerNormBackward(Tensor dx, Tensor dgamma, Tensor dbeta, Tensor dy, Tensor x,
                                   Tensor mean, Tensor rstd, Tensor gamma) {
         String op = "layerNormBackward";
-        Shapes.Rows shape = Shapes.layerNorm(op, x, mean, rstd, gamma);
+        Shapes.Rows shape = Shapes.layerNorm(op, x, mean, rstd, gamma, "dy", dy, null);
         int c = shape.width(), rows = shape.rows();
-        requireShape(op, "dy", dy, x.shape());
         float[] dyd = data(op, dy), xd = data(op, x), md = data(op, mean), rd = data(op, rstd), gd = data(op, gamma);
         if (dx != null) {
             requireShape(op, "dx", dx, x.shape());
@@ -505,10 +502,8 @@ public final class CpuBackend implements Backend {
     @Override
     public void layerNormChannelMajor(Tensor y, Tensor mean, Tensor rstd, Tensor x, Tensor gamma, Tensor beta, float eps) {
         String op = "layerNormChannelMajor";
-        Shapes.Rows shape = Shapes.layerNormChannelMajor(op, x, mean, rstd, gamma);
+        Shapes.Rows shape = Shapes.layerNormChannelMajor(op, x, mean, rstd, gamma, "y", y, beta);
         int steps = shape.rows(), c = shape.width();
-        requireShape(op, "y", y, x.shape());
-        requireShape(op, "beta", beta, c);
         float[] yd = data(op, y), xd = data(op, x), md = data(op, mean), rd = data(op, rstd);
         float[] gd = data(op, gamma), bd = data(op, beta);
         parallel.forRange(steps, stepGrain(c), (first, last) -> {
@@ -563,9 +558,8 @@ public final class CpuBackend implements Backend {
     public void layerNormChannelMajorBackward(Tensor dx, Tensor dgamma, Tensor dbeta, Tensor dy, Tensor x,
                                               Tensor mean, Tensor rstd, Tensor gamma) {
         String op = "layerNormChannelMajorBackward";
-        Shapes.Rows shape = Shapes.layerNormChannelMajor(op, x, mean, rstd, gamma);
+        Shapes.Rows shape = Shapes.layerNormChannelMajor(op, x, mean, rstd, gamma, "dy", dy, null);
         int steps = shape.rows(), c = shape.width();
-        requireShape(op, "dy", dy, x.shape());
         float[] dyd = data(op, dy), xd = data(op, x), md = data(op, mean), rd = data(op, rstd), gd = data(op, gamma);
         if (dx != null) {
             requireShape(op, "dx", dx, x.shape());

@@ -147,26 +147,39 @@ public final class Shapes {
     public record Rows(int rows, int width) {
     }
 
-    /** Checks layer norm's per-row statistics and per-channel gamma against {@code x [..., C]}. */
-    public static Rows layerNorm(String op, Tensor x, Tensor mean, Tensor rstd, Tensor gamma) {
+    /**
+     * Checks a layer norm's operands against {@code x [..., C]}: per-row mean and rstd, gamma [C], {@code io}
+     * (y of a forward, dy of a backward, named {@code ioName}) shaped like x, and beta [C] when not null.
+     */
+    public static Rows layerNorm(String op, Tensor x, Tensor mean, Tensor rstd, Tensor gamma, String ioName,
+                                 Tensor io, Tensor beta) {
         int c = x.dim(-1), rows = x.size() / Math.max(1, c);
         requireSize(op, "mean", mean, rows);
         requireSize(op, "rstd", rstd, rows);
-        requireShape(op, "gamma", gamma, c);
-        return new Rows(rows, c);
+        return normOperands(op, new Rows(rows, c), x, gamma, ioName, io, beta);
     }
 
     /**
-     * Checks channel-major layer norm's per-step statistics and per-channel gamma against {@code x [C, T]}; the
-     * result has a row per time step and the channels as its width.
+     * As {@link #layerNorm} for a channel-major {@code x [C, T]} normalised over its channels: the result has a
+     * row per time step and the channels as its width.
      */
-    public static Rows layerNormChannelMajor(String op, Tensor x, Tensor mean, Tensor rstd, Tensor gamma) {
+    public static Rows layerNormChannelMajor(String op, Tensor x, Tensor mean, Tensor rstd, Tensor gamma,
+                                             String ioName, Tensor io, Tensor beta) {
         requireRank(op, "x", x, 2);
         int c = x.dim(0), steps = x.dim(1);
         requireShape(op, "mean", mean, steps);
         requireShape(op, "rstd", rstd, steps);
-        requireShape(op, "gamma", gamma, c);
-        return new Rows(steps, c);
+        return normOperands(op, new Rows(steps, c), x, gamma, ioName, io, beta);
+    }
+
+    private static Rows normOperands(String op, Rows rows, Tensor x, Tensor gamma, String ioName, Tensor io,
+                                     Tensor beta) {
+        requireShape(op, "gamma", gamma, rows.width());
+        requireShape(op, ioName, io, x.shape());
+        if (beta != null) {
+            requireShape(op, "beta", beta, rows.width());
+        }
+        return rows;
     }
 
     /** Checks AdamW's step and that gradient and moments have the parameter's shape. */

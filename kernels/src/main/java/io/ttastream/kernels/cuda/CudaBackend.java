@@ -466,10 +466,8 @@ public final class CudaBackend implements Backend {
     @Override
     public void layerNorm(Tensor y, Tensor mean, Tensor rstd, Tensor x, Tensor gamma, Tensor beta, float eps) {
         String op = "layerNorm";
-        Shapes.Rows shape = Shapes.layerNorm(op, x, mean, rstd, gamma);
+        Shapes.Rows shape = Shapes.layerNorm(op, x, mean, rstd, gamma, "y", y, beta);
         int c = shape.width(), rows = shape.rows();
-        requireShape(op, "y", y, x.shape());
-        requireShape(op, "beta", beta, c);
         perRow(Kernel.LAYERNORM_FORWARD, rows, ptr(op, y), ptr(op, mean), ptr(op, rstd), ptr(op, x),
                 ptr(op, gamma), ptr(op, beta), rows, c, eps);
     }
@@ -478,12 +476,10 @@ public final class CudaBackend implements Backend {
     public void addLayerNorm(Tensor sum, Tensor y, Tensor mean, Tensor rstd, Tensor a, Tensor b, Tensor gamma,
                              Tensor beta, float eps) {
         String op = "addLayerNorm";
-        Shapes.Rows shape = Shapes.layerNorm(op, sum, mean, rstd, gamma);
+        Shapes.Rows shape = Shapes.layerNorm(op, sum, mean, rstd, gamma, "y", y, beta);
         int c = shape.width(), rows = shape.rows();
-        requireShape(op, "y", y, sum.shape());
         requireShape(op, "a", a, sum.shape());
         requireShape(op, "b", b, sum.shape());
-        requireShape(op, "beta", beta, c);
         perRow(Kernel.ADD_LAYERNORM_FORWARD, rows, ptr(op, sum), ptr(op, y), ptr(op, mean), ptr(op, rstd), ptr(op, a),
                 ptr(op, b), ptr(op, gamma), ptr(op, beta), rows, c, eps);
     }
@@ -492,9 +488,8 @@ public final class CudaBackend implements Backend {
     public void layerNormBackward(Tensor dx, Tensor dgamma, Tensor dbeta, Tensor dy, Tensor x,
                                   Tensor mean, Tensor rstd, Tensor gamma) {
         String op = "layerNormBackward";
-        Shapes.Rows shape = Shapes.layerNorm(op, x, mean, rstd, gamma);
+        Shapes.Rows shape = Shapes.layerNorm(op, x, mean, rstd, gamma, "dy", dy, null);
         int c = shape.width(), rows = shape.rows();
-        requireShape(op, "dy", dy, x.shape());
         if (dx != null) {
             requireShape(op, "dx", dx, x.shape());
             perRow(Kernel.LAYERNORM_BACKWARD_DX, rows, ptr(op, dx), ptr(op, dy), ptr(op, x), ptr(op, mean),
@@ -510,10 +505,8 @@ public final class CudaBackend implements Backend {
     @Override
     public void layerNormChannelMajor(Tensor y, Tensor mean, Tensor rstd, Tensor x, Tensor gamma, Tensor beta, float eps) {
         String op = "layerNormChannelMajor";
-        Shapes.Rows shape = Shapes.layerNormChannelMajor(op, x, mean, rstd, gamma);
+        Shapes.Rows shape = Shapes.layerNormChannelMajor(op, x, mean, rstd, gamma, "y", y, beta);
         int steps = shape.rows(), c = shape.width();
-        requireShape(op, "y", y, x.shape());
-        requireShape(op, "beta", beta, c);
         elementwise(Kernel.LAYERNORM_CHANNELS_FORWARD, steps, ptr(op, y), ptr(op, mean), ptr(op, rstd), ptr(op, x),
                 ptr(op, gamma), ptr(op, beta), c, steps, eps);
     }
@@ -522,9 +515,8 @@ public final class CudaBackend implements Backend {
     public void layerNormChannelMajorBackward(Tensor dx, Tensor dgamma, Tensor dbeta, Tensor dy, Tensor x,
                                               Tensor mean, Tensor rstd, Tensor gamma) {
         String op = "layerNormChannelMajorBackward";
-        Shapes.Rows shape = Shapes.layerNormChannelMajor(op, x, mean, rstd, gamma);
+        Shapes.Rows shape = Shapes.layerNormChannelMajor(op, x, mean, rstd, gamma, "dy", dy, null);
         int steps = shape.rows(), c = shape.width();
-        requireShape(op, "dy", dy, x.shape());
         if (dx != null) {
             requireShape(op, "dx", dx, x.shape());
             elementwise(Kernel.LAYERNORM_CHANNELS_BACKWARD_DX, steps, ptr(op, dx), ptr(op, dy), ptr(op, x),
