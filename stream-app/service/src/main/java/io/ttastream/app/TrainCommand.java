@@ -79,6 +79,8 @@ final class TrainCommand implements Callable<Integer> {
 
     private static List<Trainer.Example> load(Path manifestFile, Integer limit) throws Exception {
         Vocabulary vocabulary = Vocabulary.base960h();
+        // Redrawn in place on a terminal; one line each in a log file.
+        boolean console = System.console() != null;
         List<Trainer.Example> examples = new ArrayList<>();
         for (Manifest.Entry entry : Manifest.read(manifestFile).entries()) {
             if (limit != null && examples.size() >= limit) {
@@ -87,10 +89,13 @@ final class TrainCommand implements Callable<Integer> {
             float[] input = FeatureExtractor.normalize(AudioLoader.load16k(entry.audio()));
             examples.add(new Trainer.Example(input, entry.reference(), Trainer.encode(entry.reference(), vocabulary)));
             if (examples.size() % 500 == 0) {
-                System.err.printf("\rtrain: loaded %d utterances from %s", examples.size(), manifestFile);
+                System.err.printf(console ? "\rtrain: loaded %d utterances from %s" : "train: loaded %d utterances from %s%n",
+                        examples.size(), manifestFile);
             }
         }
-        System.err.println();
+        if (console) {
+            System.err.println();
+        }
         return examples;
     }
 }
