@@ -11,9 +11,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -76,18 +78,26 @@ final class SynthCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Seed for sentence order, speed and pitch. Default: ${DEFAULT-VALUE}.")
     long seed = 1;
 
+    @Option(names = "--exclude", split = ",", paramLabel = "MANIFEST",
+            description = "Manifests (TSV: file, transcript) whose sentences this corpus must not speak, e.g. another"
+                    + " corpus's held-out set, so that a new training corpus never trains on a test sentence.")
+    List<Path> exclude = List.of();
+
     @Option(names = "--jobs", description = "Parallel synthesis processes. Default: all cores.")
     int jobs = Runtime.getRuntime().availableProcessors();
 
     @Override
     public Integer call() throws Exception {
-        List<String> sentences = new ArrayList<>();
-        for (String line : Files.readAllLines(text, StandardCharsets.UTF_8)) {
-            // Digits and symbols are read out in ways the reference cannot spell: skip those sentences.
-            if (!line.isBlank() && line.length() <= maxChars && line.matches("[A-Za-z ,.;:'\"!?()-]+")) {
-                sentences.add(line.trim());
+        Set<String> excluded = new HashSet<>();
+        for (Path manifest : exclude) {
+            for (String line : Files.readAllLines(manifest, StandardCharsets.UTF_8)) {
+                int tab = line.indexOf('\t');
+                if (tab >= 0) {
+                    excluded.add(line.substring(tab + 1));
+                }
             }
         }
+        List<String> sentences = usableSentences(Files.readAllLines(text, StandardCharsets.UTF_8), maxChars, excluded);
         java.util.Collections.shuffle(sentences, new Random(seed));
         if (sentences.size() < count + heldOutCount) {
             throw new IllegalArgumentException("only " + sentences.size() + " usable sentences for "
@@ -103,6 +113,22 @@ final class SynthCommand implements Callable<Integer> {
             write("heldout.tsv", sentences.subList(count, count + heldOutCount), testVoices, count);
         }
         return 0;
+    }
+
+    /**
+     * The lines worth speaking: at most maxChars long, only letters and punctuation (digits and symbols are read
+     * out in ways the reference cannot spell), and not one of the excluded transcripts (compared normalised, as
+     * manifests store them).
+     */
+    static List<String> usableSentences(List<String> lines, int maxChars, Set<String> excludedTranscripts) {
+        List<String> sentences = new ArrayList<>();
+        for (String line : lines) {
+            if (!line.isBlank() && line.length() <= maxChars && line.matches("[A-Za-z ,.;:'\"!?()-]+")
+                    && !excludedTranscripts.contains(ErrorRate.normalize(line))) {
+                sentences.add(line.trim());
+            }
+        }
+        return sentences;
     }
 
     private static List<Voice> parseVoices(String spec) {
