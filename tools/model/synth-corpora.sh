@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Speaks the three synthetic corpora the source model is trained on (models/source/MODEL_CARD.md, "Data").
+# Needs Debian's espeak-ng, flite, festival, festvox-kallpc16k, festvox-kdlpc16k and festvox-us-slt-hts.
+# Usage: tools/model/synth-corpora.sh [OUT_ROOT]   (default runs; about 20 minutes on 2 cores, 1.8 GB)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+out=${1:-runs}
+text=../shared/data/text/ljspeech-sentences.txt
+
+# 1. 2,000 sentences by 15 espeak-ng and flite voices, and the held-out set: 200 other sentences by
+#    3 voices never trained on (espeak en-us+f4 and en-gb-x-gbclan+m1, flite awb).
+bin/tta synth --text "$text" --out "$out/synth"
+
+# 2. The first 1,500 of those training sentences (same seed) by festival's two diphone voices and its HTS voice.
+bin/tta synth --text "$text" --out "$out/synth-festival" --count 1500 --held-out-count 0 \
+    --voices festival:kal_diphone,festival:ked_diphone,festival:cmu_us_slt_arctic_hts
+
+# 3. 6,000 sentences in another order (seed 2), none of them held out, by 81 espeak-ng voice variants spread
+#    over six accents, flite's kal, kal16, rms and slt, and the festival voices. Variants f4 and m1 and the
+#    Lancaster accent (en-gb-x-gbclan) stay out, so both held-out espeak voices keep an unseen part; so does
+#    flite awb (and awb_time, the same speaker). Robotic, whispering and novelty variants are left out too.
+accents=(en-us en-gb en-gb-scotland en-gb-x-rp en-gb-x-gbcwmd en-029)
+variants=(Alex Alicia Andrea Andy Annie AnxiousAndy Denis Diogo Gene Gene2 Henrique Hugo Jacky Lee Marco Mario
+    Michael Mike Nguyen RicishayMax Storm Tweaky adam anika antonio aunty belinda benjamin boris caleb croak david
+    ed edward edward2 f1 f2 f3 f5 grandma grandpa gustave iven iven2 iven3 iven4 john kaukovalta klatt klatt2
+    klatt3 klatt4 klatt5 klatt6 linda m2 m3 m4 m5 m6 m7 m8 marcelo max michel miguel norbert pablo paul pedro
+    quincy rob robert sandro shelby steph steph2 steph3 travis victor zac)
+voices=()
+for i in "${!variants[@]}"; do
+  voices+=("espeak:${accents[$((i % ${#accents[@]}))]}+${variants[$i]}")
+done
+voices+=(flite:kal flite:kal16 flite:rms flite:slt festival:kal_diphone festival:ked_diphone festival:cmu_us_slt_arctic_hts)
+bin/tta synth --text "$text" --out "$out/synth-variants" --seed 2 --count 6000 --held-out-count 0 \
+    --exclude "$out/synth/heldout.tsv" --voices "$(IFS=,; echo "${voices[*]}")"
