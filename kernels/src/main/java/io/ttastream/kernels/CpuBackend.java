@@ -365,7 +365,9 @@ public final class CpuBackend implements Backend {
                 int dst = row * width;
                 int lo = validStart(s, tap, t0, width), hi = validEnd(s, tap, t0, width);
                 Arrays.fill(columns, dst, dst + lo, 0f);
-                if (s.stride() == 1) {
+                // hi <= lo when the whole chunk lies in the padding for this tap; the source index is then
+                // outside x, which arraycopy rejects even for a zero length.
+                if (s.stride() == 1 && hi > lo) {
                     System.arraycopy(x, src + t0 + lo + tap - s.padLeft(), columns, dst + lo, hi - lo);
                 } else {
                     for (int j = lo; j < hi; j++) {

@@ -37,6 +37,8 @@ class Conv1dTest {
         "7, 30, 9, 1, 3, 0, 0, 1, false",      // pointwise, strided
         "3, 40, 5, 3, 2, 0, 0, 1, true",       // wav2vec2's later layers, small
         "64, 1100, 3, 16, 1, 0, 0, 1, true",   // im2col longer than its buffer: done in chunks
+        "64, 1026, 3, 16, 1, 8, 7, 1, true",   // the last chunk (2 steps) lies wholly in the right padding for the last taps
+        "8, 5, 8, 16, 1, 8, 7, 2, false",      // input shorter than the padding: a short utterance in the positional conv
     })
     void forwardMatchesNaiveLoopsAndBackwardMatchesFiniteDifferences(int cin, int tin, int cout, int k, int stride,
                                                                       int padLeft, int padRight, int groups, boolean bias) {

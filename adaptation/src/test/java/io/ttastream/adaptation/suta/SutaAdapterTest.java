@@ -141,6 +141,17 @@ class SutaAdapterTest {
         assertTrue(Arrays.stream(result.stepLosses()).allMatch(Double::isFinite));
     }
 
+    @Test
+    void adaptsAnUtteranceShorterThanThePositionalConvolutionsPadding() {
+        // 2,000 samples are 6 frames; the tiny model's positional convolution pads 8 on each side, so every
+        // tap reads padding at one end (this once threw from im2col: 0.64 s utterances for the source model).
+        Wav2Vec2Model model = new Wav2Vec2Model(BACKEND, RandomCheckpoint.create(RandomCheckpoint.tinyConfig(), 11));
+        assertEquals(6, model.frameCount(2000));
+        SutaAdapter.Result result = new SutaAdapter(model, SutaConfig.reference()).adapt(audio(9, 2000));
+        assertEquals(6 * 32, result.logits().length);
+        assertTrue(Double.isFinite(result.after().total()));
+    }
+
     private static Map<String, float[]> snapshot(Wav2Vec2Model model, List<String> names) {
         Map<String, float[]> out = new java.util.LinkedHashMap<>();
         names.forEach(n -> out.put(n, model.parameters().get(n).toArray()));
