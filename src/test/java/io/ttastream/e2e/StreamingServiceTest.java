@@ -45,7 +45,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The Kafka Streams service against a real broker: frames in, transcripts out (exactly-once,
- * read_committed), malformed frames in the dead-letter topic with a reason while the stream goes on.
+ * read_committed), malformed frames in the dead-letter topic with a reason while the stream goes on, an
+ * utterance the model cannot take in the utterance dead-letter topic.
  */
 class StreamingServiceTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -59,8 +60,8 @@ class StreamingServiceTest {
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()));
              CpuBackend backend = new CpuBackend(2)) {
             List<NewTopic> topics = new ArrayList<>();
-            for (String t : List.of(Topics.AUDIO_FRAMES, Topics.AUDIO_FRAMES_DLQ, Topics.ASR_TRANSCRIPTS, Topics.TTA_EVENTS,
-                    Topics.ASR_REFERENCES)) {
+            for (String t : List.of(Topics.AUDIO_FRAMES, Topics.AUDIO_FRAMES_DLQ, Topics.UTTERANCES_DLQ, Topics.ASR_TRANSCRIPTS,
+                    Topics.TTA_EVENTS, Topics.ASR_REFERENCES)) {
                 topics.add(new NewTopic(t, 1, (short) 1));
             }
             admin.createTopics(topics).all().get();
@@ -87,6 +88,8 @@ class StreamingServiceTest {
                         }
                     }
                     producer.send(frame("s2", 0, 8000, true, "bad", tone(1600, 300))); // wrong sample rate
+                    // 10 ms: a valid frame, but an utterance too short for the model's feature encoder.
+                    producer.send(frame("s4", 0, 16000, true, "blip", tone(160, 300)));
                     String reference = "{\"utterance\": \"u1\", \"text\": \"a tone is not a word\"}";
                     producer.send(new ProducerRecord<>(Topics.ASR_REFERENCES, "s1", reference.getBytes(StandardCharsets.UTF_8)));
                     producer.flush();
@@ -102,6 +105,7 @@ class StreamingServiceTest {
                         "--stream", "s3", wav.toString()));
                 List<ConsumerRecord<String, byte[]>> transcripts = consume(broker.bootstrap(), Topics.ASR_TRANSCRIPTS, 3);
                 List<ConsumerRecord<String, byte[]>> rejected = consume(broker.bootstrap(), Topics.AUDIO_FRAMES_DLQ, 1);
+                List<ConsumerRecord<String, byte[]>> failed = consume(broker.bootstrap(), Topics.UTTERANCES_DLQ, 1);
                 List<ConsumerRecord<String, byte[]>> events = consume(broker.bootstrap(), Topics.TTA_EVENTS, 1);
                 assertEquals(1, events.size(), "the source recogniser reports no events; one wer event for the reference");
                 JsonNode wer = JSON.readTree(events.get(0).value());
@@ -122,6 +126,13 @@ class StreamingServiceTest {
                 assertEquals(1, rejected.size());
                 String reason = new String(rejected.get(0).headers().lastHeader(FrameHeaders.REASON).value(), StandardCharsets.UTF_8);
                 assertEquals("unsupported_sample_rate", reason);
+                assertEquals(1, failed.size());
+                assertEquals("s4", failed.get(0).key());
+                assertEquals(320, failed.get(0).value().length, "the utterance's audio");
+                assertEquals("recognition_failed", new String(failed.get(0).headers().lastHeader(FrameHeaders.REASON).value(),
+                        StandardCharsets.UTF_8));
+                String error = new String(failed.get(0).headers().lastHeader(FrameHeaders.ERROR).value(), StandardCharsets.UTF_8);
+                assertTrue(error.contains("too short for the feature encoder: 160 samples, at least 400"), error);
 
                 // Prometheus sees the same story.
                 String scrape = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
@@ -129,6 +140,7 @@ class StreamingServiceTest {
                         java.net.http.HttpResponse.BodyHandlers.ofString()).body();
                 assertTrue(scrape.contains("tta_frames_rejected_total{reason=\"unsupported_sample_rate\",} 1.0"), scrape);
                 assertTrue(scrape.contains("tta_utterances_total{scope=\"s1\",} 2.0"), scrape);
+                assertTrue(scrape.contains("tta_utterances_failed_total{scope=\"s4\",} 1.0"), scrape);
                 assertTrue(scrape.contains("tta_frames_accepted_total{stream=\"s1\",} 8.0"), scrape);
                 assertTrue(scrape.contains("tta_end_to_end_latency_seconds_count{scope=\"s1\",} 2.0"), scrape);
                 assertTrue(scrape.contains("tta_reference_words_total{scope=\"s1\",strategy=\"source\",} 6.0"), scrape);

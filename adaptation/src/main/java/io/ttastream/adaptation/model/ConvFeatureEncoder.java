@@ -47,8 +47,21 @@ final class ConvFeatureEncoder {
         }
     }
 
+    /** The fewest samples that make one frame: the receptive field of the stacked convolutions (400 for wav2vec2). */
+    int minimumSamples() {
+        int samples = 1;
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            samples = (samples - 1) * layers.get(i).stride() + layers.get(i).weight().dim(2);
+        }
+        return samples;
+    }
+
     /** Runs every layer on x [1, samples]; the last activation's output is the features [C, T]. */
     List<LayerActivations> forward(Tensor x) {
+        if (x.dim(1) < minimumSamples()) {
+            throw new IllegalArgumentException("audio too short for the feature encoder: " + x.dim(1)
+                    + " samples, at least " + minimumSamples() + " (" + minimumSamples() / 16 + " ms at 16 kHz) needed");
+        }
         List<LayerActivations> out = new ArrayList<>(layers.size());
         for (Layer layer : layers) {
             LayerActivations a = forward(layer, x);
@@ -62,10 +75,6 @@ final class ConvFeatureEncoder {
         int channels = layer.weight().dim(0);
         int kernel = layer.weight().dim(2);
         int frames = (x.dim(1) - kernel) / layer.stride() + 1;
-        if (frames < 1) {
-            throw new IllegalArgumentException("audio too short for the feature encoder: " + x.dim(1)
-                    + " samples reach " + layer.name() + " (kernel " + kernel + ")");
-        }
         Tensor conv = backend.allocate(channels, frames);
         backend.conv1d(conv, x, layer.weight(), layer.bias(), layer.stride(), 0, 0, 1);
         Tensor normed = conv;

@@ -5,6 +5,7 @@ import io.ttastream.adaptation.strategy.ContinualStrategy;
 import io.ttastream.adaptation.strategy.StrategyState;
 import io.ttastream.adaptation.strategy.Strategies;
 import io.ttastream.adaptation.strategy.Strategy;
+import io.ttastream.app.stream.FailedUtterance;
 import io.ttastream.app.stream.OutputJson;
 import io.ttastream.app.stream.Recognizer;
 import io.ttastream.app.stream.StrategySnapshots;
@@ -17,9 +18,11 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
 import java.nio.file.Path;
 
@@ -35,6 +38,9 @@ import java.nio.file.Path;
 final class AdaptScope extends KeyedProcessFunction<String, Utterance, KeyedOutput> {
 
     private static final long serialVersionUID = 1L;
+
+    /** Utterances the strategy threw on, as records for {@link Topics#UTTERANCES_DLQ}. */
+    static final OutputTag<KafkaFrame> DEAD_LETTERS = new OutputTag<>("failed-utterances", TypeInformation.of(KafkaFrame.class));
 
     private final AdaptationSettings settings;
     private transient CpuBackend backend;
@@ -71,8 +77,21 @@ final class AdaptScope extends KeyedProcessFunction<String, Utterance, KeyedOutp
             loadedScope = scope;
         }
 
+        Long closedAt = context.timestamp();
         long start = System.nanoTime();
-        StrategyStep.Result result = StrategyStep.run(strategy, utterance);
+        StrategyStep.Result result;
+        try {
+            result = StrategyStep.run(strategy, utterance);
+        } catch (RuntimeException e) {
+            FailedUtterance failed = FailedUtterance.caught(utterance, e);
+            metrics.utteranceFailed(scope);
+            context.output(DEAD_LETTERS, new KafkaFrame(utterance.stream(), failed.value(),
+                    closedAt == null ? System.currentTimeMillis() : closedAt, new String[0], new byte[0][])
+                    .withHeaders(failed.deadLetterHeaders()));
+            // The strategy may hold a half-done update: the scope's next utterance reloads its last kept state.
+            loadedScope = null;
+            return;
+        }
         double processingMs = (System.nanoTime() - start) / 1e6;
 
         long count = utterances.value() == null ? 1 : utterances.value() + 1;
@@ -84,7 +103,6 @@ final class AdaptScope extends KeyedProcessFunction<String, Utterance, KeyedOutp
         String version = StrategyStep.modelVersion(settings.strategy(), scope, count);
         Recognizer.Result recognized = new Recognizer.Result(result.text(), null, result.entropyBefore(),
                 result.entropyAfter(), settings.strategy(), version, result.events());
-        Long closedAt = context.timestamp();
         double latencyMs = closedAt == null ? Double.NaN : System.currentTimeMillis() - closedAt;
         out.collect(new KeyedOutput(Topics.ASR_TRANSCRIPTS, utterance.stream(),
                 OutputJson.transcript(utterance, recognized, processingMs, latencyMs)));

@@ -24,6 +24,7 @@ final class FlinkAdaptationMetrics implements AdaptationMetrics {
     private static final int HISTOGRAM_WINDOW = 500;
 
     private final Counter utterances;
+    private final Counter utterancesFailed;
     private final Counter audioMs;
     private final Histogram adaptationMs;
     private final Histogram endToEndMs;
@@ -38,6 +39,7 @@ final class FlinkAdaptationMetrics implements AdaptationMetrics {
     FlinkAdaptationMetrics(MetricGroup operatorGroup) {
         MetricGroup group = operatorGroup.addGroup("tta");
         utterances = group.counter("utterances");
+        utterancesFailed = group.counter("utterances_failed");
         audioMs = group.counter("audio_ms");
         adaptationMs = group.histogram("adaptation_ms", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
         endToEndMs = group.histogram("end_to_end_latency_ms", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
@@ -50,6 +52,11 @@ final class FlinkAdaptationMetrics implements AdaptationMetrics {
         for (ResetReason reason : ResetReason.values()) {
             resets.put(reason, group.addGroup("reason", reason.label()).counter("resets"));
         }
+    }
+
+    @Override
+    public void utteranceFailed(String scope) {
+        utterancesFailed.inc();
     }
 
     @Override

@@ -43,9 +43,10 @@ import java.util.stream.Stream;
  * audio.frames --keyBy(stream)--> validate + assemble --rejected--> audio.frames.dlq
  *                                   (keyed state)      --utterances--keyBy(scope)--> adapt (keyed state) --> asr.transcripts
  *                                                                                                       --> tta.events
+ *                                                                                       --failed--> asr.utterances.dlq
  * </pre>
  *
- * Both sinks are transactional: their output becomes visible to read_committed consumers when the checkpoint
+ * Every sink is transactional: its output becomes visible to read_committed consumers when the checkpoint
  * that covers it completes, together with the source offsets and the keyed state, so each utterance's
  * transcript is seen once.
  */
@@ -143,15 +144,19 @@ public final class TranscriptionJob {
                         Topics.AUDIO_FRAMES_DLQ, null, frame.timestamp(), utf8(frame.key()), frame.value(), frame.headers())))
                 .name(Topics.AUDIO_FRAMES_DLQ).uid("dead-letter-sink");
 
-        utterances.keyBy(Utterance::scope)
+        SingleOutputStreamOperator<KeyedOutput> outputs = utterances.keyBy(Utterance::scope)
                 .process(new AdaptScope(settings.adaptation()))
-                .name("adapt and transcribe").uid("adapt-scope")
-                .sinkTo(sink(settings, "outputs", (output, context, timestamp) -> new ProducerRecord<>(
+                .name("adapt and transcribe").uid("adapt-scope");
+        outputs.sinkTo(sink(settings, "outputs", (output, context, timestamp) -> new ProducerRecord<>(
                         output.topic(), utf8(output.key()), utf8(output.json()))))
                 .name("asr.transcripts + tta.events").uid("output-sink");
+        outputs.getSideOutput(AdaptScope.DEAD_LETTERS)
+                .sinkTo(sink(settings, "failed-utterances", (failed, context, timestamp) -> new ProducerRecord<>(
+                        Topics.UTTERANCES_DLQ, null, failed.timestamp(), utf8(failed.key()), failed.value(), failed.headers())))
+                .name(Topics.UTTERANCES_DLQ).uid("failed-utterance-sink");
     }
 
-    /** An exactly-once Kafka sink; {@code name} tells its transactional ids from the other sink's. */
+    /** An exactly-once Kafka sink; {@code name} tells its transactional ids from the other sinks'. */
     private static <T> KafkaSink<T> sink(Settings settings, String name, KafkaRecordSerializationSchema<T> serializer) {
         return KafkaSink.<T>builder()
                 .setBootstrapServers(settings.bootstrap())

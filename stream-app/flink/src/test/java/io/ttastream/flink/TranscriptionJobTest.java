@@ -77,7 +77,8 @@ class TranscriptionJobTest {
 
                 int expectedTranscripts = SCOPES.size() * UTTERANCES_PER_SCOPE + 1;
                 Map<String, List<ConsumerRecord<String, byte[]>>> output = consume(broker.bootstrap(), Map.of(
-                        Topics.ASR_TRANSCRIPTS, expectedTranscripts, Topics.TTA_EVENTS, SCOPES.size(), Topics.AUDIO_FRAMES_DLQ, 3));
+                        Topics.ASR_TRANSCRIPTS, expectedTranscripts, Topics.TTA_EVENTS, SCOPES.size(), Topics.AUDIO_FRAMES_DLQ, 3,
+                        Topics.UTTERANCES_DLQ, 1));
                 List<JsonNode> transcripts = json(output.get(Topics.ASR_TRANSCRIPTS));
                 List<JsonNode> events = json(output.get(Topics.TTA_EVENTS));
                 List<ConsumerRecord<String, byte[]>> deadLetters = output.get(Topics.AUDIO_FRAMES_DLQ);
@@ -130,12 +131,23 @@ class TranscriptionJobTest {
                 ConsumerRecord<String, byte[]> wrongRate = deadLetters.stream().filter(r -> "a".equals(r.key())).findFirst().orElseThrow();
                 assertEquals("8000", header(wrongRate, FrameHeaders.SAMPLE_RATE), "the original headers are kept");
 
+                // The model cannot take a 10 ms utterance: it goes to its own dead-letter topic, and scope c's versions
+                // and slow update above show that it cost the scope nothing.
+                List<ConsumerRecord<String, byte[]>> failed = output.get(Topics.UTTERANCES_DLQ);
+                assertEquals(1, failed.size());
+                assertEquals("c", failed.get(0).key());
+                assertEquals("c-blip", header(failed.get(0), FrameHeaders.UTTERANCE_ID));
+                assertEquals("recognition_failed", header(failed.get(0), FrameHeaders.REASON));
+                assertTrue(header(failed.get(0), FrameHeaders.ERROR).contains("too short"), header(failed.get(0), FrameHeaders.ERROR));
+                assertEquals(320, failed.get(0).value().length);
+
                 // The same counts in Flink's metrics, scraped from the Prometheus reporter (summed over subtasks).
                 Map<String, Double> metrics = scrapeSums(metricsPort);
                 String operator = "flink_taskmanager_job_task_operator_tta_";
                 assertEquals(3.0, metrics.get(operator + "reason_frames_rejected"), metrics.toString());
-                assertEquals((double) expectedTranscripts, metrics.get(operator + "utterances_assembled"), metrics.toString());
+                assertEquals(expectedTranscripts + 1.0, metrics.get(operator + "utterances_assembled"), "and the blip: " + metrics);
                 assertEquals((double) expectedTranscripts, metrics.get(operator + "utterances"), metrics.toString());
+                assertEquals(1.0, metrics.get(operator + "utterances_failed"), metrics.toString());
                 assertEquals((double) SCOPES.size(), metrics.get(operator + "slow_updates"), metrics.toString());
                 assertEquals(0.0, metrics.get(operator + "reason_resets"), metrics.toString());
             } finally {
@@ -192,8 +204,8 @@ class TranscriptionJobTest {
 
     /**
      * Five utterances of four 0.2 s frames on each of the streams a, b, c (each its own scope), interleaved; on the way a
-     * frame at 8 kHz on a, a duplicate sequence number on b, a record without a key; and 0.4 s on stream "quiet" with
-     * no end-of-utterance flag.
+     * frame at 8 kHz on a, a duplicate sequence number on b, a 10 ms utterance on c, a record without a key; and 0.4 s
+     * on stream "quiet" with no end-of-utterance flag.
      */
     private static void produceFrames(String bootstrap) {
         Map<String, Long> nextSeq = new HashMap<>();
@@ -209,6 +221,9 @@ class TranscriptionJobTest {
                     }
                     if (u == 2 && stream.equals("b")) {
                         producer.send(frame("b", nextSeq.get("b") - 1, 16000, true, "b-again", tone(3200, 300)));
+                    }
+                    if (u == 2 && stream.equals("c")) {
+                        producer.send(frame("c", nextSeq.merge("c", 1L, Long::sum) - 1, 16000, true, "c-blip", tone(160, 300)));
                     }
                 }
             }

@@ -93,7 +93,14 @@ final class StrategyRecognizer implements Recognizer {
         String sourceText = null;
         int count;
         synchronized (scope) {
-            outcome = StrategyStep.run(scope.strategy, utterance);
+            try {
+                outcome = StrategyStep.run(scope.strategy, utterance);
+            } catch (RuntimeException e) {
+                // The strategy may hold a half-done update: the scope's next utterance opens it again, from the
+                // newest committed state (or the source model without a store).
+                scopes.remove(utterance.scope(), scope);
+                throw e;
+            }
             if (decodeSource) {
                 if (scope.source == null) {
                     scope.source = Strategies.create("source", models.get(), suta);

@@ -17,6 +17,7 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class StrategyRecognizerTest {
@@ -74,6 +75,33 @@ class StrategyRecognizerTest {
             assertTrue(Math.abs(adapted.entropyBefore() - fresh.entropyBefore()) > 100 * TOLERANCE,
                     "the slow weights moved, so a fresh start differs by far more than rounding: "
                             + adapted.entropyBefore() + " vs " + fresh.entropyBefore());
+        }
+    }
+
+    @Test
+    void anUtteranceTheModelCannotTakeThrowsWithItsReasonAndCostsTheScopeNothing() throws Exception {
+        List<Utterance> input = utterances(7);
+        List<Recognizer.Result> uninterrupted = new ArrayList<>();
+        try (Recogniser recogniser = Recogniser.load(TINY, new CpuBackend(1))) {
+            Recognizer reference = new StrategyRecognizer("dsuta", SutaConfig.reference(), recogniser::newModel, null, false);
+            for (Utterance u : input) {
+                uninterrupted.add(reference.recognize(u));
+            }
+        }
+        // 200 samples (12.5 ms) are shorter than the feature encoder's first window of 400.
+        Utterance tooShort = new Utterance("s", "scope", "blip", 99, 99, 16000, new byte[400], ClosingReason.END_OF_UTTERANCE);
+        try (Recogniser recogniser = Recogniser.load(TINY, new CpuBackend(1));
+             WeightStore store = WeightStore.open(dir.resolve("weights"), recogniser.modelId())) {
+            Recognizer recognizer = new StrategyRecognizer("dsuta", SutaConfig.reference(), recogniser::newModel, store, false);
+            for (int i = 0; i < 5; i++) {
+                same(uninterrupted.get(i), recognizer.recognize(input.get(i), PARTITION, 10 + i));
+            }
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> recognizer.recognize(tooShort, PARTITION, 15));
+            assertTrue(e.getMessage().contains("too short"), e.getMessage());
+            for (int i = 5; i < input.size(); i++) {
+                same(uninterrupted.get(i), recognizer.recognize(input.get(i), PARTITION, 11 + i));
+            }
         }
     }
 

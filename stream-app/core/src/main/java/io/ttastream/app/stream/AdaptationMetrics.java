@@ -20,6 +20,9 @@ public interface AdaptationMetrics {
     void utteranceTranscribed(String scope, double audioSeconds, double adaptationSeconds, double endToEndSeconds,
                               double entropyBefore, double entropyAfter);
 
+    /** The recogniser failed on an utterance of the scope; it went to {@link Topics#UTTERANCES_DLQ}. */
+    void utteranceFailed(String scope);
+
     /** The scope's slow weights took an optimizer step. */
     void slowUpdate(String scope);
 

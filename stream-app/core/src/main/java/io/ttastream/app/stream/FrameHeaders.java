@@ -31,10 +31,10 @@ public final class FrameHeaders {
      */
     public static final String SCOPE = "scope";
 
-    /** Added on {@link Topics#AUDIO_FRAMES_DLQ}: the {@link RejectReason} code. */
+    /** Added on {@link Topics#AUDIO_FRAMES_DLQ} (the {@link RejectReason} code) and {@link Topics#UTTERANCES_DLQ}. */
     public static final String REASON = "reason";
 
-    /** Added on {@link Topics#AUDIO_FRAMES_DLQ}: what was wrong, in words. */
+    /** Added on both dead-letter topics: what was wrong, in words. */
     public static final String ERROR = "error";
 
     private FrameHeaders() {

@@ -19,6 +19,13 @@ public final class Topics {
     /** Rejected frames: the original key, value and headers plus {@link FrameHeaders#REASON} and {@link FrameHeaders#ERROR}. */
     public static final String AUDIO_FRAMES_DLQ = "audio.frames.dlq";
 
+    /**
+     * Utterances the recogniser failed on, keyed by stream id: one frame each (value: the utterance's mono PCM16LE
+     * audio; headers: those of an end-of-utterance frame plus {@link FrameHeaders#REASON} {@code
+     * recognition_failed} and {@link FrameHeaders#ERROR}), see {@link FailedUtterance}.
+     */
+    public static final String UTTERANCES_DLQ = "asr.utterances.dlq";
+
     /** One JSON transcript per utterance, keyed by stream id. */
     public static final String ASR_TRANSCRIPTS = "asr.transcripts";
 
@@ -33,7 +40,7 @@ public final class Topics {
     public static final String ASR_REFERENCES = "asr.references";
 
     /** The topics the pipeline reads and writes. */
-    public static final List<String> ALL = List.of(AUDIO_FRAMES, AUDIO_FRAMES_DLQ, ASR_TRANSCRIPTS, TTA_EVENTS,
+    public static final List<String> ALL = List.of(AUDIO_FRAMES, AUDIO_FRAMES_DLQ, UTTERANCES_DLQ, ASR_TRANSCRIPTS, TTA_EVENTS,
             ASR_REFERENCES);
 
     private Topics() {

@@ -45,6 +45,9 @@ public final class TtaMetrics implements AutoCloseable, AdaptationMetrics {
             "Speech frames sent to the dead-letter topic, by reason.").labelNames("reason").register(registry);
     private final Counter utterances = Counter.build("tta_utterances_total",
             "Utterances transcribed, by adaptation scope.").labelNames("scope").register(registry);
+    private final Counter utterancesFailed = Counter.build("tta_utterances_failed_total",
+            "Utterances the recogniser failed on, sent to asr.utterances.dlq, by adaptation scope.")
+            .labelNames("scope").register(registry);
     private final Counter audio = Counter.build("tta_audio_seconds_total",
             "Seconds of audio transcribed, by adaptation scope.").labelNames("scope").register(registry);
     private final Histogram adaptationLatency = Histogram.build("tta_adaptation_duration_seconds",
@@ -131,6 +134,11 @@ public final class TtaMetrics implements AutoCloseable, AdaptationMetrics {
     /** A frame went to the dead-letter topic. */
     public void frameRejected(RejectReason reason) {
         framesRejected.labels(reason.code()).inc();
+    }
+
+    @Override
+    public void utteranceFailed(String scope) {
+        utterancesFailed.labels(scopes.of(scope)).inc();
     }
 
     @Override

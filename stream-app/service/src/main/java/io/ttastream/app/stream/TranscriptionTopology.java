@@ -31,6 +31,7 @@ import java.util.Properties;
  *   (key: stream)          +--accepted--> assemble utterances (per stream)
  *                                           --re-key by scope--> [repartition] --recognise--+--> asr.transcripts (key: stream)
  *                                                                                          +--> tta.events      (key: scope)
+ *                                                                                          +--failed--> asr.utterances.dlq (key: stream)
  *
  * asr.references (key: stream) --join by utterance (10 min window) with the transcripts--> tta.events ("wer")
  * </pre>
@@ -83,13 +84,21 @@ public final class TranscriptionTopology {
                 .mapValues(RejectedFrame::value)
                 .to(Topics.AUDIO_FRAMES_DLQ, Produced.with(Serdes.String(), Serdes.ByteArray()));
 
-        KStream<String, Transcript> transcripts = checked.flatMapValues(TranscriptionTopology::accepted)
+        KStream<String, Recognition> recognitions = checked.flatMapValues(TranscriptionTopology::accepted)
                 .process(() -> new UtteranceAssembler(config), Named.as("assemble-utterances"),
                         UtteranceAssembler.OPEN_STORE, UtteranceAssembler.AUDIO_STORE,
                         UtteranceAssembler.LAST_CLOSED_STORE)
                 .selectKey((stream, utterance) -> utterance.scope())
                 .repartition(Repartitioned.with(Serdes.String(), Utterance.serde()).withName(UTTERANCES_BY_SCOPE))
-                .processValues(() -> new Recognize(recognizer), Named.as("recognize"))
+                .processValues(() -> new Recognize(recognizer), Named.as("recognize"));
+
+        recognitions.flatMapValues(TranscriptionTopology::failed)
+                .peek((scope, failed) -> metrics.utteranceFailed(scope))
+                .selectKey((scope, failed) -> failed.utterance().stream())
+                .mapValues(FailedUtterance::value)
+                .to(Topics.UTTERANCES_DLQ, Produced.with(Serdes.String(), Serdes.ByteArray()));
+
+        KStream<String, Transcript> transcripts = recognitions.flatMapValues(TranscriptionTopology::transcribed)
                 .peek((scope, transcript) -> record(metrics, scope, transcript));
 
         KStream<String, String> transcriptJson = transcripts.selectKey((scope, transcript) -> transcript.utterance().stream())
@@ -135,26 +144,40 @@ public final class TranscriptionTopology {
         metrics.events(scope, result.events());
     }
 
-    /** Recognises each utterance, telling the recogniser where in the input it was read. */
-    private static final class Recognize implements FixedKeyProcessor<String, Utterance, Transcript> {
+    /**
+     * Recognises each utterance, telling the recogniser where in the input it was read; a failed one carries the
+     * dead-letter headers.
+     */
+    private static final class Recognize implements FixedKeyProcessor<String, Utterance, Recognition> {
         private final Recognizer recognizer;
-        private FixedKeyProcessorContext<String, Transcript> context;
+        private FixedKeyProcessorContext<String, Recognition> context;
 
         Recognize(Recognizer recognizer) {
             this.recognizer = recognizer;
         }
 
         @Override
-        public void init(FixedKeyProcessorContext<String, Transcript> context) {
+        public void init(FixedKeyProcessorContext<String, Recognition> context) {
             this.context = context;
         }
 
         @Override
         public void process(FixedKeyRecord<String, Utterance> record) {
             RecordMetadata input = context.recordMetadata().orElseThrow();
-            context.forward(record.withValue(Transcript.recognize(recognizer, record.value(),
-                    input.topic() + "-" + input.partition(), input.offset(), record.timestamp())));
+            Recognition recognition = Recognition.of(recognizer, record.value(),
+                    input.topic() + "-" + input.partition(), input.offset(), record.timestamp());
+            context.forward(recognition instanceof FailedUtterance failed
+                    ? record.withValue(recognition).withHeaders(failed.deadLetterHeaders())
+                    : record.withValue(recognition));
         }
+    }
+
+    private static List<FailedUtterance> failed(Recognition recognition) {
+        return recognition instanceof FailedUtterance failed ? List.of(failed) : List.of();
+    }
+
+    private static List<Transcript> transcribed(Recognition recognition) {
+        return recognition instanceof Transcript transcript ? List.of(transcript) : List.of();
     }
 
     private static List<RejectedFrame> rejected(CheckedFrame checked) {

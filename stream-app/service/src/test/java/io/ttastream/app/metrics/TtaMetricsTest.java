@@ -48,6 +48,7 @@ class TtaMetricsTest {
         metrics.frameRejected(RejectReason.DUPLICATE_SEQUENCE);
         metrics.utteranceTranscribed("tenant-a", 2.0, 0.5, 0.75, 1.25, 0.5);
         metrics.utteranceTranscribed("tenant-a", 4.0, 1.5, 3.0, 1.75, 1.0);
+        metrics.utteranceFailed("tenant-a");
         metrics.slowUpdate("tenant-a");
         metrics.driftStatistic("tenant-a", 3.5);
         metrics.reset("tenant-a", ResetReason.DOMAIN_SHIFT, 4.25);
@@ -65,6 +66,7 @@ class TtaMetricsTest {
                 Map.entry("tta_frames_accepted_total", "counter"),
                 Map.entry("tta_frames_rejected_total", "counter"),
                 Map.entry("tta_utterances_total", "counter"),
+                Map.entry("tta_utterances_failed_total", "counter"),
                 Map.entry("tta_audio_seconds_total", "counter"),
                 Map.entry("tta_adaptation_duration_seconds", "histogram"),
                 Map.entry("tta_end_to_end_latency_seconds", "histogram"),
@@ -105,6 +107,7 @@ class TtaMetricsTest {
         Exposition scraped = scrape();
         Map<String, String> scope = Map.of("scope", "tenant-a");
         assertEquals(2, scraped.value("tta_utterances_total", scope), EXACT);
+        assertEquals(1, scraped.value("tta_utterances_failed_total", scope), EXACT);
         assertEquals(6.0, scraped.value("tta_audio_seconds_total", scope), EXACT);
 
         // Adaptation took 0.5 s and 1.5 s: one observation at or below 1 s, both at or below 2.5 s.

@@ -50,6 +50,7 @@ class TranscriptionTopologyTest {
     private TopologyTestDriver driver;
     private TestInputTopic<String, byte[]> frames;
     private TestOutputTopic<String, byte[]> deadLetters;
+    private TestOutputTopic<String, byte[]> failedUtterances;
     private TestOutputTopic<String, String> transcripts;
     private TestOutputTopic<String, String> events;
 
@@ -57,10 +58,15 @@ class TranscriptionTopologyTest {
     private final List<Utterance> recognized = new ArrayList<>();
     private double entropyAfter = 1.25;
     private long recognitionSleepMs = 0;
+    /** The utterance the fake recogniser throws on, or null. */
+    private String failOn;
 
     /** A stand-in recogniser: names the utterance in its text and reports one event per utterance. */
     private final Recognizer fake = utterance -> {
         recognized.add(utterance);
+        if (utterance.id().equals(failOn)) {
+            throw new IllegalStateException("cannot take " + utterance.id());
+        }
         sleep(recognitionSleepMs);
         return new Recognizer.Result("words of " + utterance.id(), "other words of " + utterance.id(), 2.5, entropyAfter,
                 "fake", "v7",
@@ -72,6 +78,7 @@ class TranscriptionTopologyTest {
                 TranscriptionTopology.properties(APP, "unused:9092", stateDir), Instant.EPOCH);
         frames = driver.createInputTopic(Topics.AUDIO_FRAMES, Serdes.String().serializer(), Serdes.ByteArray().serializer());
         deadLetters = driver.createOutputTopic(Topics.AUDIO_FRAMES_DLQ, Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
+        failedUtterances = driver.createOutputTopic(Topics.UTTERANCES_DLQ, Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
         transcripts = driver.createOutputTopic(Topics.ASR_TRANSCRIPTS, Serdes.String().deserializer(), Serdes.String().deserializer());
         events = driver.createOutputTopic(Topics.TTA_EVENTS, Serdes.String().deserializer(), Serdes.String().deserializer());
     }
@@ -139,6 +146,34 @@ class TranscriptionTopologyTest {
         send(last);
         assertEquals(1, recognized.size());
         assertUtterance(recognized.get(0), "a", "a-0", 0, 6, ClosingReason.END_OF_UTTERANCE, first, later, last);
+    }
+
+    @Test
+    void anUtteranceTheRecogniserThrowsOnGoesToItsDeadLetterTopicAsOneFrameAndTheStreamGoesOn() {
+        failOn = "hello";
+        start(Config.defaults());
+        TestFrame first = speech("cam-1", 7).header(FrameHeaders.SCOPE, "site-1").header(FrameHeaders.UTTERANCE_ID, "hello");
+        TestFrame last = speech("cam-1", 8).eou();
+        send(first);
+        send(last);
+        send(speech("cam-1", 9).eou());
+
+        TestRecord<String, byte[]> failed = failedUtterances.readRecord();
+        assertEquals("cam-1", failed.key());
+        assertArrayEquals(concatenated(first, last), failed.value());
+        Map<String, String> expectedHeaders = Map.of(FrameHeaders.SEQ, "7", FrameHeaders.SAMPLE_RATE, "16000",
+                FrameHeaders.CHANNELS, "1", FrameHeaders.END_OF_UTTERANCE, "true", FrameHeaders.UTTERANCE_ID, "hello",
+                FrameHeaders.SCOPE, "site-1", FrameHeaders.REASON, "recognition_failed",
+                FrameHeaders.ERROR, "IllegalStateException: cannot take hello");
+        expectedHeaders.forEach((name, value) -> assertEquals(value, header(failed.headers(), name), name));
+        assertEquals(expectedHeaders.size(), failed.headers().toArray().length);
+        assertTrue(failedUtterances.isEmpty());
+
+        // Nothing else was written for it, and the next utterance of the stream is transcribed.
+        assertEquals(List.of("words of cam-1-9"), transcripts.readValuesToList().stream()
+                .map(text -> json(text).get("text").asText()).toList());
+        assertEquals(1, events.readValuesToList().size());
+        assertTrue(deadLetters.isEmpty());
     }
 
     @Test
@@ -432,11 +467,16 @@ class TranscriptionTopologyTest {
         assertEquals(lastSeq, u.lastSeq());
         assertEquals(16_000, u.sampleRate());
         assertEquals(reason, u.closingReason());
+        assertArrayEquals(concatenated(frames), u.pcm(), id + " audio");
+    }
+
+    /** The frames' audio, one after the other. */
+    private static byte[] concatenated(TestFrame... frames) {
         ByteArrayOutputStream audio = new ByteArrayOutputStream();
         for (TestFrame frame : frames) {
             audio.writeBytes(frame.value);
         }
-        assertArrayEquals(audio.toByteArray(), u.pcm(), id + " audio");
+        return audio.toByteArray();
     }
 
     private static List<byte[]> audioOf(KeyValueStore<String, byte[]> store) {

@@ -9,27 +9,16 @@ import java.util.List;
  * @param latencyMs    from the Kafka timestamp of the record that closed the utterance (its last frame, as the
  *                     producer stamped it) to the transcript
  */
-record Transcript(Utterance utterance, Recognizer.Result result, double processingMs, double latencyMs) {
-
-    /**
-     * Runs the recogniser on the utterance read at {@code inputOffset} of {@code inputPartition} and times it;
-     * {@code closedAtMillis} is the timestamp of the record that closed the utterance.
-     */
-    static Transcript recognize(Recognizer recognizer, Utterance utterance, String inputPartition, long inputOffset,
-                                long closedAtMillis) {
-        long start = System.nanoTime();
-        Recognizer.Result result = recognizer.recognize(utterance, inputPartition, inputOffset);
-        return new Transcript(utterance, result, (System.nanoTime() - start) / 1e6,
-                System.currentTimeMillis() - closedAtMillis);
-    }
+public record Transcript(Utterance utterance, Recognizer.Result result, double processingMs, double latencyMs)
+        implements Recognition {
 
     /** The {@link Topics#ASR_TRANSCRIPTS} record. */
-    String toJson() {
+    public String toJson() {
         return OutputJson.transcript(utterance, result, processingMs, latencyMs);
     }
 
     /** The {@link Topics#TTA_EVENTS} records: each event's details, with its type and the utterance it came with. */
-    List<String> eventsJson() {
+    public List<String> eventsJson() {
         return result.events().stream()
                 .map(event -> OutputJson.event(utterance, result.modelVersion(), event.type(), event.details()))
                 .toList();
