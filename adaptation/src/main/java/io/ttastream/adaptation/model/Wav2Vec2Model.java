@@ -74,10 +74,13 @@ public final class Wav2Vec2Model {
         return parameters;
     }
 
-    /** Number of logit frames for a number of input samples (the CNN's output length). */
+    /** Number of logit frames for a number of input samples (the CNN's output length; 0 when too short for one). */
     public int frameCount(int samples) {
         int frames = samples;
         for (int i = 0; i < config.numFeatExtractLayers(); i++) {
+            if (frames < config.convKernel()[i]) {
+                return 0;
+            }
             frames = (frames - config.convKernel()[i]) / config.convStride()[i] + 1;
         }
         return frames;

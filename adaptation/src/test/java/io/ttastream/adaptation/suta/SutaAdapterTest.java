@@ -147,6 +147,8 @@ class SutaAdapterTest {
         // tap reads padding at one end (this once threw from im2col: 0.64 s utterances for the source model).
         Wav2Vec2Model model = new Wav2Vec2Model(BACKEND, RandomCheckpoint.create(RandomCheckpoint.tinyConfig(), 11));
         assertEquals(6, model.frameCount(2000));
+        assertEquals(1, model.frameCount(400));
+        assertEquals(0, model.frameCount(399), "the CNN's receptive field is 400 samples");
         SutaAdapter.Result result = new SutaAdapter(model, SutaConfig.reference()).adapt(audio(9, 2000));
         assertEquals(6 * 32, result.logits().length);
         assertTrue(Double.isFinite(result.after().total()));
