@@ -31,13 +31,7 @@ class StrategyRecognizerTest {
     @Test
     void aRestartReplayingCommittedUtterancesReproducesTheirTranscriptsAndWeights() throws Exception {
         List<Utterance> input = utterances(9);
-        List<Recognizer.Result> uninterrupted = new ArrayList<>();
-        try (Recogniser recogniser = Recogniser.load(TINY, new CpuBackend(1))) {
-            Recognizer reference = new StrategyRecognizer("dsuta", SutaConfig.reference(), recogniser::newModel, null, false);
-            for (Utterance u : input) {
-                uninterrupted.add(reference.recognize(u));
-            }
-        }
+        List<Recognizer.Result> uninterrupted = dsutaWithoutInterruption(input);
         assertTrue(uninterrupted.stream().anyMatch(r -> r.events().stream().anyMatch(e -> e.type().equals("slow_update"))),
                 "the stream is long enough for the kept state to change");
 
@@ -81,13 +75,7 @@ class StrategyRecognizerTest {
     @Test
     void anUtteranceTheModelCannotTakeThrowsWithItsReasonAndCostsTheScopeNothing() throws Exception {
         List<Utterance> input = utterances(7);
-        List<Recognizer.Result> uninterrupted = new ArrayList<>();
-        try (Recogniser recogniser = Recogniser.load(TINY, new CpuBackend(1))) {
-            Recognizer reference = new StrategyRecognizer("dsuta", SutaConfig.reference(), recogniser::newModel, null, false);
-            for (Utterance u : input) {
-                uninterrupted.add(reference.recognize(u));
-            }
-        }
+        List<Recognizer.Result> uninterrupted = dsutaWithoutInterruption(input);
         // 200 samples (12.5 ms) are shorter than the feature encoder's first window of 400.
         Utterance tooShort = new Utterance("s", "scope", "blip", 99, 99, 16000, new byte[400], ClosingReason.END_OF_UTTERANCE);
         try (Recogniser recogniser = Recogniser.load(TINY, new CpuBackend(1));
@@ -127,6 +115,18 @@ class StrategyRecognizerTest {
         String other = Recogniser.modelId(TINY.resolveSibling("tiny-group"));
         assertNotEquals(tiny, other);
         assertEquals(tiny, Recogniser.modelId(TINY), "the id is a function of the files");
+    }
+
+    /** DSUTA's results on the utterances in one run, with nothing stored. */
+    private static List<Recognizer.Result> dsutaWithoutInterruption(List<Utterance> input) throws Exception {
+        List<Recognizer.Result> results = new ArrayList<>();
+        try (Recogniser recogniser = Recogniser.load(TINY, new CpuBackend(1))) {
+            Recognizer reference = new StrategyRecognizer("dsuta", SutaConfig.reference(), recogniser::newModel, null, false);
+            for (Utterance u : input) {
+                results.add(reference.recognize(u));
+            }
+        }
+        return results;
     }
 
     /**
