@@ -1050,9 +1050,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void sutaLoss(Tensor dLogits, Tensor stats, Tensor logits, SutaLossConfig config) {
         String op = "sutaLoss";
-        requireRank(op, "logits", logits, 2);
-        requireShape(op, "dLogits", dLogits, logits.shape());
-        requireShape(op, "stats", stats, SUTA_STATS);
+        Shapes.sutaLoss(dLogits, stats, logits, config);
         SutaLoss.Result r = new SutaLoss(config).compute(data(op, logits), logits.dim(0), logits.dim(1));
         System.arraycopy(r.gradLogits(), 0, data(op, dLogits), 0, r.gradLogits().length);
         float[] out = data(op, stats);

@@ -1,5 +1,7 @@
 package io.ttastream.kernels;
 
+import io.ttastream.kernels.loss.SutaLossConfig;
+
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
@@ -180,6 +182,15 @@ public final class Shapes {
             requireShape(op, "beta", beta, rows.width());
         }
         return rows;
+    }
+
+    /** Checks the SUTA loss's operands: logits [T, C] with the blank among the classes, dLogits like them, stats. */
+    public static void sutaLoss(Tensor dLogits, Tensor stats, Tensor logits, SutaLossConfig config) {
+        String op = "sutaLoss";
+        requireRank(op, "logits", logits, 2);
+        requireShape(op, "dLogits", dLogits, logits.shape());
+        requireShape(op, "stats", stats, Backend.SUTA_STATS);
+        require(config.blankId() < logits.dim(1), op, () -> "blankId " + config.blankId() + " >= classes " + logits.dim(1));
     }
 
     /** Checks AdamW's step and that gradient and moments have the parameter's shape. */

@@ -780,13 +780,8 @@ public final class CudaBackend implements Backend {
     @Override
     public void sutaLoss(Tensor dLogits, Tensor stats, Tensor logits, SutaLossConfig config) {
         String op = "sutaLoss";
-        requireRank(op, "logits", logits, 2);
-        requireShape(op, "dLogits", dLogits, logits.shape());
-        requireShape(op, "stats", stats, SUTA_STATS);
+        Shapes.sutaLoss(dLogits, stats, logits, config);
         int frames = logits.dim(0), classes = logits.dim(1);
-        if (config.blankId() >= classes) {
-            throw new IllegalArgumentException(op + ": blankId " + config.blankId() + " >= classes " + classes);
-        }
         // Scratch as sutaloss.cu lays it out: p [T, C]; lse, H, non-blank, w [T] each; s, A [C] each; the EM scale.
         CUdeviceptr p = lossScratch.atLeast((long) frames * classes + 4L * frames + 2L * classes + 1);
         CUdeviceptr lse = offset(p, (long) frames * classes), entropy = offset(lse, frames);
