@@ -58,9 +58,10 @@ final class ConvFeatureEncoder {
 
     /** Runs every layer on x [1, samples]; the last activation's output is the features [C, T]. */
     List<LayerActivations> forward(Tensor x) {
-        if (x.dim(1) < minimumSamples()) {
+        int minimum = minimumSamples();
+        if (x.dim(1) < minimum) {
             throw new IllegalArgumentException("audio too short for the feature encoder: " + x.dim(1)
-                    + " samples, at least " + minimumSamples() + " (" + minimumSamples() / 16 + " ms at 16 kHz) needed");
+                    + " samples, at least " + minimum + " (" + minimum / 16 + " ms at 16 kHz) needed");
         }
         List<LayerActivations> out = new ArrayList<>(layers.size());
         for (Layer layer : layers) {
