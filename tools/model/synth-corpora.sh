@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Speaks the three synthetic corpora the source model is trained on (models/source/MODEL_CARD.md, "Data").
+# Speaks the four synthetic corpora the source model is trained on (models/source/MODEL_CARD.md, "Data").
 # Needs Debian's espeak-ng, flite, festival, festvox-kallpc16k, festvox-kdlpc16k and festvox-us-slt-hts.
-# Usage: tools/model/synth-corpora.sh [OUT_ROOT]   (default runs; about 20 minutes on 2 cores, 1.8 GB)
+# Usage: tools/model/synth-corpora.sh [OUT_ROOT]   (default runs; about 25 minutes on 2 cores, 2.9 GB)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=${1:-runs}
@@ -25,10 +25,18 @@ variants=(Alex Alicia Andrea Andy Annie AnxiousAndy Denis Diogo Gene Gene2 Henri
     ed edward edward2 f1 f2 f3 f5 grandma grandpa gustave iven iven2 iven3 iven4 john kaukovalta klatt klatt2
     klatt3 klatt4 klatt5 klatt6 linda m2 m3 m4 m5 m6 m7 m8 marcelo max michel miguel norbert pablo paul pedro
     quincy rob robert sandro shelby steph steph2 steph3 travis victor zac)
-voices=()
-for i in "${!variants[@]}"; do
-  voices+=("espeak:${accents[$((i % ${#accents[@]}))]}+${variants[$i]}")
-done
-voices+=(flite:kal flite:kal16 flite:rms flite:slt festival:kal_diphone festival:ked_diphone festival:cmu_us_slt_arctic_hts)
+# Variant i speaks with accent (i + shift) mod 6.
+variant_voices() {
+  local shift=$1 voices=()
+  for i in "${!variants[@]}"; do
+    voices+=("espeak:${accents[$(((i + shift) % ${#accents[@]}))]}+${variants[$i]}")
+  done
+  voices+=(flite:kal flite:kal16 flite:rms flite:slt festival:kal_diphone festival:ked_diphone festival:cmu_us_slt_arctic_hts)
+  (IFS=,; echo "${voices[*]}")
+}
 bin/tta synth --text "$text" --out "$out/synth-variants" --seed 2 --count 6000 --held-out-count 0 \
-    --exclude "$out/synth/heldout.tsv" --voices "$(IFS=,; echo "${voices[*]}")"
+    --exclude "$out/synth/heldout.tsv" --voices "$(variant_voices 0)"
+
+# 4. 6,000 sentences in a third order (seed 3) by the same voices, each espeak variant in another accent than in 3.
+bin/tta synth --text "$text" --out "$out/synth-variants-2" --seed 3 --count 6000 --held-out-count 0 \
+    --exclude "$out/synth/heldout.tsv" --voices "$(variant_voices 3)"

@@ -140,6 +140,38 @@ public sealed interface Corruption {
     }
 
     /**
+     * Band-limited audio: a 4th-order Butterworth low-pass (two biquads), as narrowband recordings, codecs and some
+     * synthetic voices have it (flite's awb has almost nothing above 4.5 kHz).
+     */
+    record LowPass(double cutoffHz) implements Corruption {
+        /** Q of the two sections of a 4th-order Butterworth filter: 1 / (2 cos(pi/8)), 1 / (2 cos(3 pi/8)). */
+        private static final double[] BUTTERWORTH_Q = {1 / (2 * Math.cos(Math.PI / 8)), 1 / (2 * Math.cos(3 * Math.PI / 8))};
+
+        public LowPass {
+            if (!(cutoffHz >= 100 && cutoffHz < SAMPLE_RATE / 2.0)) {
+                throw new IllegalArgumentException("low-pass cutoff outside [100, 8000) Hz: " + cutoffHz);
+            }
+        }
+
+        @Override
+        public float[] apply(float[] speech, long seed) {
+            return filter(speech, cutoffHz, 0);
+        }
+
+        /** A copy of {@code x} low-passed at {@code cutoffHz}, also high-passed at {@code highPassHz} when it is > 0. */
+        static float[] filter(float[] x, double cutoffHz, double highPassHz) {
+            float[] y = x.clone();
+            for (double q : BUTTERWORTH_Q) {
+                if (highPassHz > 0) {
+                    Biquad.highPass(highPassHz, q, SAMPLE_RATE).filter(y);
+                }
+                Biquad.lowPass(cutoffHz, q, SAMPLE_RATE).filter(y);
+            }
+            return y;
+        }
+    }
+
+    /**
      * Telephone channel: a 300-3400 Hz band-pass (4th-order Butterworth high- and low-pass, each
      * two biquads) then down to 8 kHz and back up, as a narrowband codec path would.
      */
@@ -147,16 +179,10 @@ public sealed interface Corruption {
         static final double LOW_HZ = 300;
         static final double HIGH_HZ = 3400;
         static final int NARROWBAND_RATE = 8_000;
-        /** Q of the two sections of a 4th-order Butterworth filter: 1 / (2 cos(pi/8)), 1 / (2 cos(3 pi/8)). */
-        private static final double[] BUTTERWORTH_Q = {1 / (2 * Math.cos(Math.PI / 8)), 1 / (2 * Math.cos(3 * Math.PI / 8))};
 
         @Override
         public float[] apply(float[] speech, long seed) {
-            float[] band = speech.clone();
-            for (double q : BUTTERWORTH_Q) {
-                Biquad.highPass(LOW_HZ, q, SAMPLE_RATE).filter(band);
-                Biquad.lowPass(HIGH_HZ, q, SAMPLE_RATE).filter(band);
-            }
+            float[] band = LowPass.filter(speech, HIGH_HZ, LOW_HZ);
             float[] narrow = Resampler.resample(band, SAMPLE_RATE, NARROWBAND_RATE);
             return Arrays.copyOf(Resampler.resample(narrow, NARROWBAND_RATE, SAMPLE_RATE), speech.length);
         }

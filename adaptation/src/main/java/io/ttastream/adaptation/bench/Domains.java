@@ -30,7 +30,7 @@ import java.util.stream.Stream;
  *   <li>a noise name with {@code @SNR} appended uses that SNR instead: {@code BA@0}, {@code GS@-5};
  *   <li>{@code reverb}: the impulse responses of {@code noise/rir/} in name order, one per
  *       utterance in turn;
- *   <li>{@code telephone}; {@code speed0.9}, {@code speed1.1} (any factor); {@code pitch+2},
+ *   <li>{@code telephone}; {@code lowpass4000} (a 4th-order low-pass at that many Hz); {@code speed0.9}, {@code speed1.1} (any factor); {@code pitch+2},
  *       {@code pitch-2} (semitones); {@code gain-20}, {@code gain+6} (dB).
  * </ul>
  */
@@ -44,7 +44,7 @@ public final class Domains {
             "AC", "AirConditioner_6", "AA", "AirportAnnouncements_2", "BA", "Babble_4", "CM", "CopyMachine_2",
             "MU", "Munching_3", "NB", "Neighbor_6", "SD", "ShuttingDoor_6", "VC", "VacuumCleaner_1");
 
-    private static final Pattern NUMBER_SUFFIX = Pattern.compile("(speed|pitch|gain)([+-]?\\d+(?:\\.\\d+)?)");
+    private static final Pattern NUMBER_SUFFIX = Pattern.compile("(speed|pitch|gain|lowpass)([+-]?\\d+(?:\\.\\d+)?)");
 
     /**
      * A named domain. Most have one corruption; {@code reverb} has one per impulse response, which
@@ -78,6 +78,7 @@ public final class Domains {
             Corruption corruption = switch (numbered.group(1)) {
                 case "speed" -> new Corruption.Speed(value);
                 case "pitch" -> new Corruption.PitchShift(value);
+                case "lowpass" -> new Corruption.LowPass(value);
                 default -> new Corruption.Gain(value);
             };
             return new Domain(name, List.of(corruption));

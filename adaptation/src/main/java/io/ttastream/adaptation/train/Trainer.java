@@ -13,6 +13,7 @@ import io.ttastream.asr.HostTensor;
 import io.ttastream.asr.HuggingFaceCheckpoints;
 import io.ttastream.asr.Safetensors;
 import io.ttastream.asr.Vocabulary;
+import io.ttastream.asr.audio.FeatureExtractor;
 import io.ttastream.kernels.Backend;
 import io.ttastream.kernels.Tensor;
 
@@ -30,8 +31,9 @@ import java.util.SplittableRandom;
 
 /**
  * Supervised CTC training of a wav2vec2 model from scratch: AdamW with warm-up and linear decay,
- * global gradient-norm clipping, speed perturbation, SpecAugment time masking, periodic validation (CER/WER) with a
- * progress line, checkpoints it resumes from, and a Hugging Face export of the final weights.
+ * global gradient-norm clipping, speed perturbation, random band limiting, SpecAugment time masking, periodic
+ * validation (CER/WER) with a progress line, checkpoints it resumes from, and a Hugging Face export of the final
+ * weights.
  *
  * <p>A step sums the gradients of {@code batchSize} utterances, each forwarded on its own (no
  * padding), which equals a padded batch's gradient under CTC's "mean" reduction.
@@ -122,7 +124,8 @@ public final class Trainer {
             Random random = new Random(new SplittableRandom(config.seed() * 1_000_003L + step).nextLong());
             for (int b = 0; b < config.batchSize(); b++) {
                 Example example = exampleAt((long) step * config.batchSize() + b);
-                float[] input = perturbSpeed(example.inputValues(), config.speedPerturbation(), random);
+                float[] input = limitBand(perturbSpeed(example.inputValues(), config.speedPerturbation(), random),
+                        config.bandLimitProb(), random);
                 int frames = model.frameCount(input.length);
                 Wav2Vec2Model.Activations a = model.forward(input, timeMask(frames, random));
                 CtcLoss.Result r = ctc.compute(a.logits().toArray(), frames, model.vocabulary().size(), example.targets());
@@ -189,6 +192,20 @@ public final class Trainer {
         }
         double factor = Math.round(100 * (1 + perturbation * (2 * random.nextDouble() - 1))) / 100.0;
         return factor == 1.0 ? input : Corruption.Speed.playAt(input, factor);
+    }
+
+    /**
+     * With probability {@code probability}, the utterance low-passed at a random cutoff in the band-limiting range
+     * ({@link TrainConfig#bandLimitProb}) and normalised again, as the feature extractor would normalise band-limited
+     * audio; otherwise the input itself.
+     */
+    static float[] limitBand(float[] input, double probability, Random random) {
+        if (probability <= 0 || random.nextDouble() >= probability) {
+            return input;
+        }
+        double cutoffHz = TrainConfig.BAND_LIMIT_MIN_HZ
+                + (TrainConfig.BAND_LIMIT_MAX_HZ - TrainConfig.BAND_LIMIT_MIN_HZ) * random.nextDouble();
+        return FeatureExtractor.normalize(new Corruption.LowPass(cutoffHz).apply(input, 0));
     }
 
     /** SpecAugment time masks: spans of maskTimeLength frames starting at random frames. */

@@ -7,6 +7,7 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class CorruptionTest {
@@ -156,6 +157,23 @@ class CorruptionTest {
         assertTrue(kept100 < 0.03, "100 Hz below the band: " + kept100); // 4th order at 300 Hz: about -38 dB
         assertTrue(kept6k < 0.01, "6 kHz above the band: " + kept6k);
         assertEquals(16_000, telephone.apply(tone(1_000, 1), 0).length);
+    }
+
+    @Test
+    void lowPassKeepsTheBandBelowItsCutoffOnly() {
+        Corruption lowPass = new Corruption.LowPass(4_000);
+        // Gain after the filters' start-up transient: 1 well inside the band, 1/sqrt(2) (-3 dB) at the cutoff.
+        double kept1k = rms(lowPass.apply(tone(1_000, 1), 0), 4_000, 12_000) / rms(tone(1_000, 1), 4_000, 12_000);
+        double keptCutoff = rms(lowPass.apply(tone(4_000, 1), 0), 4_000, 12_000) / rms(tone(4_000, 1), 4_000, 12_000);
+        double kept7k = rms(lowPass.apply(tone(7_000, 1), 0), 4_000, 12_000) / rms(tone(7_000, 1), 4_000, 12_000);
+        assertEquals(1, kept1k, 0.02);
+        assertEquals(Math.sqrt(0.5), keptCutoff, 0.03);
+        assertTrue(kept7k < 0.01, "7 kHz above a 4 kHz cutoff: " + kept7k);
+        float[] x = tone(7_000, 0.1);
+        float[] before = x.clone();
+        assertEquals(x.length, lowPass.apply(x, 0).length);
+        assertArrayEquals(before, x, "input untouched");
+        assertThrows(IllegalArgumentException.class, () -> new Corruption.LowPass(8_000));
     }
 
     @Test

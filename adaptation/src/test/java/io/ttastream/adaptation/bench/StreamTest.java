@@ -168,6 +168,7 @@ class StreamTest {
         assertEquals(new Corruption.Speed(0.9), domains.resolve("speed0.9").variant(0));
         assertEquals(new Corruption.Gain(-20), domains.resolve("gain-20").variant(0));
         assertEquals(new Corruption.Telephone(), domains.resolve("telephone").variant(0));
+        assertEquals(new Corruption.LowPass(4500), domains.resolve("lowpass4500").variant(0));
         assertEquals(new Corruption.Clean(), domains.resolve("clean").variant(0));
         assertThrows(IllegalArgumentException.class, () -> domains.resolve("AC")); // its file is absent here
         assertThrows(IllegalArgumentException.class, () -> domains.resolve("BA@loud"));

@@ -111,6 +111,49 @@ class TrainerTest {
         assertSame(tone, Trainer.perturbSpeed(tone, 0, new Random(1)), "0 turns it off");
     }
 
+    @Test
+    void bandLimitingLowPassesAboutTheChosenShareOfUtterancesAndRenormalisesThem() {
+        // Half the energy at 500 Hz, half at 7.5 kHz: above every cutoff in the band-limiting range.
+        float[] input = new float[16000];
+        for (int i = 0; i < input.length; i++) {
+            input[i] = (float) (Math.sin(2 * Math.PI * 500 * i / 16000.0) + Math.sin(2 * Math.PI * 7500 * i / 16000.0));
+        }
+        input = FeatureExtractor.normalize(input);
+        Random random = new Random(5);
+        int limited = 0;
+        for (int trial = 0; trial < 400; trial++) {
+            float[] output = Trainer.limitBand(input, 0.3, random);
+            if (output == input) {
+                continue;
+            }
+            limited++;
+            // Unit variance again, now carried by the 500 Hz half alone: the sample-to-sample differences of a unit
+            // 500 Hz sine have variance (2 sin(pi 500 / 16000))^2 = 0.04; the input's 7.5 kHz half gave it about 2.
+            assertEquals(1.0, variance(output), 0.02);
+            assertTrue(variance(differences(output)) < 0.1, "high band left: " + variance(differences(output)));
+        }
+        assertEquals(120, limited, 25, "about 30% of 400");
+        assertSame(input, Trainer.limitBand(input, 0, new Random(1)), "0 turns it off");
+    }
+
+    private static float[] differences(float[] x) {
+        float[] d = new float[x.length - 1];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = x[i + 1] - x[i];
+        }
+        return d;
+    }
+
+    private static double variance(float[] x) {
+        double sum = 0, sumSquares = 0;
+        for (float v : x) {
+            sum += v;
+            sumSquares += (double) v * v;
+        }
+        double mean = sum / x.length;
+        return sumSquares / x.length - mean * mean;
+    }
+
     private static int zeroCrossings(float[] x) {
         int count = 0;
         for (int i = 1; i < x.length; i++) {
