@@ -30,8 +30,9 @@ import java.util.stream.Stream;
  *   <li>a noise name with {@code @SNR} appended uses that SNR instead: {@code BA@0}, {@code GS@-5};
  *   <li>{@code reverb}: the impulse responses of {@code noise/rir/} in name order, one per
  *       utterance in turn;
- *   <li>{@code telephone}; {@code lowpass4000} (a 4th-order low-pass at that many Hz); {@code speed0.9}, {@code speed1.1} (any factor); {@code pitch+2},
- *       {@code pitch-2} (semitones); {@code gain-20}, {@code gain+6} (dB).
+ *   <li>{@code telephone}; {@code lowpass4000} (a 4th-order low-pass at that many Hz);
+ *       {@code speed0.9}, {@code speed1.1} (any factor); {@code pitch+2}, {@code pitch-2} (semitones);
+ *       {@code gain-20}, {@code gain+6} (dB).
  * </ul>
  */
 public final class Domains {
