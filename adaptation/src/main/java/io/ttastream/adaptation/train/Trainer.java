@@ -57,6 +57,9 @@ public final class Trainer {
     private final List<Example> validation;
     private final Path outDir;
     private final PrintStream progress;
+    /** The shuffled order of {@link #train} for {@link #orderEpoch}, kept so a step does not reshuffle per example. */
+    private List<Integer> order = List.of();
+    private int orderEpoch = -1;
 
     public Trainer(Backend backend, TrainConfig config, List<Example> train, List<Example> validation, Path outDir,
                    PrintStream progress) {
@@ -174,11 +177,15 @@ public final class Trainer {
     /** The example for a global position: each epoch visits every utterance once, in a seeded order. */
     private Example exampleAt(long position) {
         int epoch = (int) (position / train.size());
-        List<Integer> order = new ArrayList<>();
-        for (int i = 0; i < train.size(); i++) {
-            order.add(i);
+        if (epoch != orderEpoch) {
+            List<Integer> shuffled = new ArrayList<>();
+            for (int i = 0; i < train.size(); i++) {
+                shuffled.add(i);
+            }
+            Collections.shuffle(shuffled, new Random(config.seed() + epoch));
+            order = shuffled;
+            orderEpoch = epoch;
         }
-        Collections.shuffle(order, new Random(config.seed() + epoch));
         return train.get(order.get((int) (position % train.size())));
     }
 
