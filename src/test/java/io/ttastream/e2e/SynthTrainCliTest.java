@@ -1,7 +1,11 @@
 package io.ttastream.e2e;
 
 import io.ttastream.app.TtaCli;
+import io.ttastream.adaptation.model.RandomCheckpoint;
+import io.ttastream.asr.Checkpoint;
 import io.ttastream.asr.HuggingFaceCheckpoints;
+import io.ttastream.asr.Safetensors;
+import io.ttastream.asr.Wav2Vec2Config;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -9,7 +13,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -51,5 +58,26 @@ class SynthTrainCliTest {
                 "--quick", "--steps", "4", "--out", out.toString()));
         assertEquals(32, HuggingFaceCheckpoints.load(out.resolve("model")).config().vocabSize());
         assertTrue(Files.isRegularFile(out.resolve("checkpoint/trainer.properties")), "resumable checkpoint");
+
+        // The next stage of a trained pre-LN model: two layers grown to four, the CNN frozen.
+        Checkpoint preLn = RandomCheckpoint.create(new Wav2Vec2Config(32, 32, 2, 2, 64, "gelu", "layer",
+                new int[]{32, 32, 32, 32, 32, 32, 32}, new int[]{10, 3, 3, 3, 3, 2, 2},
+                new int[]{5, 2, 2, 2, 2, 2, 2}, true, 16, 4, true, 1e-5, true, 0), 5);
+        Path init = dir.resolve("pre-ln");
+        HuggingFaceCheckpoints.save(preLn, init, Safetensors.DType.F32);
+        Path grown = dir.resolve("grown");
+        assertEquals(0, TtaCli.commandLine().execute("train", "--manifest", corpus.resolve("train.tsv").toString(),
+                "--quick", "--steps", "2", "--init", init.toString(), "--grow-layers", "4", "--freeze-feature-encoder",
+                "--peak-lr", "1e-3", "--out", grown.toString()));
+        Checkpoint next = HuggingFaceCheckpoints.load(grown.resolve("model"));
+        assertEquals(4, next.config().numHiddenLayers());
+        String conv = "wav2vec2.feature_extractor.conv_layers.1.conv.weight";
+        assertArrayEquals(preLn.tensor(conv).data(), next.tensor(conv).data(), "frozen CNN");
+
+        // A post-LN model cannot be grown: the command fails instead of training something else.
+        assertNotEquals(0, TtaCli.commandLine().execute("train", "--manifest", corpus.resolve("train.tsv").toString(),
+                "--quick", "--steps", "2", "--init", out.resolve("model").toString(), "--grow-layers", "4",
+                "--out", dir.resolve("refused").toString()));
+        assertFalse(Files.exists(dir.resolve("refused/model")));
     }
 }

@@ -14,7 +14,7 @@ import java.util.List;
  * LayerNorm over channels after every convolution. Works channel-major: [C, T].
  */
 final class ConvFeatureEncoder {
-    static final String PREFIX = "wav2vec2.feature_extractor.conv_layers.";
+    static final String PREFIX = Wav2Vec2Model.FEATURE_ENCODER_PREFIX + "conv_layers.";
     /** PyTorch's default eps for the GroupNorm and LayerNorm modules of the feature encoder. */
     private static final float NORM_EPS = 1e-5f;
 

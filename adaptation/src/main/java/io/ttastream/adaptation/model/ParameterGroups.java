@@ -34,7 +34,7 @@ public enum ParameterGroups {
             case LAYER_NORM -> name -> name.contains("layer_norm.")
                     && !(config.featExtractNorm().equals("group")
                     && name.startsWith(ConvFeatureEncoder.PREFIX + "0.layer_norm."));
-            case FEATURE -> name -> name.startsWith("wav2vec2.feature_extractor.")
+            case FEATURE -> name -> name.startsWith(Wav2Vec2Model.FEATURE_ENCODER_PREFIX)
                     || name.startsWith("wav2vec2.feature_projection.");
             case ALL -> name -> !name.equals("wav2vec2.masked_spec_embed");
         };

@@ -19,6 +19,8 @@ public final class Wav2Vec2Model {
     private static final String PROJECTION_NORM = "wav2vec2.feature_projection.layer_norm";
     /** The learned vector that replaces masked frames in training (SpecAugment). */
     public static final String MASK_EMBEDDING = "wav2vec2.masked_spec_embed";
+    /** The prefix of every CNN feature encoder parameter. */
+    public static final String FEATURE_ENCODER_PREFIX = "wav2vec2.feature_extractor.";
     private final Backend backend;
     private final Wav2Vec2Config config;
     private final Vocabulary vocabulary;

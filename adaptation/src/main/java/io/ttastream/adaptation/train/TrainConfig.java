@@ -23,10 +23,14 @@ import io.ttastream.asr.Wav2Vec2Config;
  *                       the top of the band that narrowband recordings, codecs and some voices lack; 0 turns it off
  * @param validateEvery  steps between validation passes and checkpoints
  * @param seed           drives data order, speed perturbation, band limiting and masking
+ * @param freezeFeatureEncoder whether the CNN feature encoder keeps its initial weights (as Hugging Face's
+ *                       {@code freeze_feature_encoder()}): only sensible from a trained model, where it skips
+ *                       the CNN's backward, most of a training step's cost
  */
 public record TrainConfig(Wav2Vec2Config model, int steps, int batchSize, double peakLr, int warmupSteps,
                           double weightDecay, double clipNorm, double maskTimeProb, int maskTimeLength,
-                          double speedPerturbation, double bandLimitProb, int validateEvery, long seed) {
+                          double speedPerturbation, double bandLimitProb, int validateEvery, long seed,
+                          boolean freezeFeatureEncoder) {
 
     /** The band-limiting cutoff range: from telephone bandwidth to just below the 8 kHz Nyquist limit. */
     public static final double BAND_LIMIT_MIN_HZ = 3_400;
@@ -45,7 +49,7 @@ public record TrainConfig(Wav2Vec2Config model, int steps, int batchSize, double
                 new int[]{128, 128, 128, 128, 128, 128, 128}, new int[]{10, 3, 3, 3, 3, 2, 2},
                 new int[]{5, 2, 2, 2, 2, 2, 2}, true, 64, 8, true, 1e-5, true, 0);
         // About ten passes over a 2,000-utterance synthetic corpus (bin/tta synth defaults to that size).
-        return new TrainConfig(model, 3000, 8, 5e-4, 300, 0.01, 1.0, 0.05, 10, 0.1, 0.3, 250, 1234);
+        return new TrainConfig(model, 3000, 8, 5e-4, 300, 0.01, 1.0, 0.05, 10, 0.1, 0.3, 250, 1234, false);
     }
 
     /** A toy model and a few steps: exercises the whole training path in seconds (tests, --quick). */
@@ -53,7 +57,7 @@ public record TrainConfig(Wav2Vec2Config model, int steps, int batchSize, double
         Wav2Vec2Config model = new Wav2Vec2Config(32, 32, 2, 2, 64, "gelu", "group",
                 new int[]{32, 32, 32, 32, 32, 32, 32}, new int[]{10, 3, 3, 3, 3, 2, 2},
                 new int[]{5, 2, 2, 2, 2, 2, 2}, false, 16, 4, false, 1e-5, true, 0);
-        return new TrainConfig(model, 60, 2, 3e-3, 10, 0.0, 1.0, 0.0, 10, 0.0, 0.0, 20, 7);
+        return new TrainConfig(model, 60, 2, 3e-3, 10, 0.0, 1.0, 0.0, 10, 0.0, 0.0, 20, 7, false);
     }
 
     public static TrainConfig named(String name) {
@@ -66,7 +70,17 @@ public record TrainConfig(Wav2Vec2Config model, int steps, int batchSize, double
 
     public TrainConfig withSteps(int newSteps) {
         return new TrainConfig(model, newSteps, batchSize, peakLr, warmupSteps, weightDecay, clipNorm, maskTimeProb,
-                maskTimeLength, speedPerturbation, bandLimitProb, validateEvery, seed);
+                maskTimeLength, speedPerturbation, bandLimitProb, validateEvery, seed, freezeFeatureEncoder);
+    }
+
+    public TrainConfig withPeakLr(double newPeakLr) {
+        return new TrainConfig(model, steps, batchSize, newPeakLr, warmupSteps, weightDecay, clipNorm, maskTimeProb,
+                maskTimeLength, speedPerturbation, bandLimitProb, validateEvery, seed, freezeFeatureEncoder);
+    }
+
+    public TrainConfig withFrozenFeatureEncoder(boolean frozen) {
+        return new TrainConfig(model, steps, batchSize, peakLr, warmupSteps, weightDecay, clipNorm, maskTimeProb,
+                maskTimeLength, speedPerturbation, bandLimitProb, validateEvery, seed, frozen);
     }
 
     /** Linear warm-up, then linear decay to zero at the last step. */

@@ -97,6 +97,9 @@ public final class Trainer {
         Wav2Vec2Model model = new Wav2Vec2Model(backend, start);
         List<String> trained = new ArrayList<>(ParameterGroups.select(List.of(ParameterGroups.ALL), model.config(),
                 model.parameters().names()));
+        if (config.freezeFeatureEncoder()) {
+            trained.removeIf(name -> name.startsWith(Wav2Vec2Model.FEATURE_ENCODER_PREFIX));
+        }
         if (config.maskTimeProb() > 0) {
             trained.add(Wav2Vec2Model.MASK_EMBEDDING);
         }

@@ -185,4 +185,30 @@ class TrainerTest {
         double after = meanCtcLoss(exported, data);
         assertTrue(after < 0.7 * before, "CTC loss per label " + before + " -> " + after);
     }
+
+    @Test
+    void aFrozenFeatureEncoderKeepsItsWeightsWhileTheRestTrains() throws Exception {
+        TrainConfig config = TrainConfig.quick().withSteps(10).withFrozenFeatureEncoder(true);
+        Checkpoint initial = RandomCheckpoint.create(config.model(), 3);
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        new Trainer(BACKEND, config, examples(), examples().subList(0, 2), dir,
+                new PrintStream(log, true, StandardCharsets.UTF_8)).train(initial);
+
+        Checkpoint trained = HuggingFaceCheckpoints.load(dir.resolve("model"));
+        int frozen = 0, moved = 0;
+        for (String name : initial.tensors().keySet()) {
+            if (name.equals(Wav2Vec2Model.MASK_EMBEDDING)) {
+                continue;
+            }
+            boolean same = java.util.Arrays.equals(initial.tensor(name).data(), trained.tensor(name).data());
+            if (name.startsWith(Wav2Vec2Model.FEATURE_ENCODER_PREFIX)) {
+                assertTrue(same, name + " is part of the frozen CNN");
+                frozen++;
+            } else if (!same) {
+                moved++;
+            }
+        }
+        assertTrue(frozen >= 7, "CNN tensors checked: " + frozen);
+        assertTrue(moved > 20, "tensors above the CNN that trained: " + moved);
+    }
 }

@@ -2,8 +2,10 @@ package io.ttastream.app;
 
 import io.ttastream.adaptation.data.Manifest;
 import io.ttastream.adaptation.model.RandomCheckpoint;
+import io.ttastream.adaptation.train.LayerGrowth;
 import io.ttastream.adaptation.train.TrainConfig;
 import io.ttastream.adaptation.train.Trainer;
+import io.ttastream.asr.Checkpoint;
 import io.ttastream.asr.HuggingFaceCheckpoints;
 import io.ttastream.asr.Vocabulary;
 import io.ttastream.asr.audio.AudioLoader;
@@ -41,6 +43,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--steps", description = "Override the configuration's number of steps.")
     Integer steps;
 
+    @Option(names = "--peak-lr", paramLabel = "LR",
+            description = "Override the configuration's peak learning rate (reached after warm-up, then decayed "
+                    + "linearly to 0 at the last step).")
+    Double peakLr;
+
     @Option(names = "--limit", description = "Use at most this many training utterances.")
     Integer limit;
 
@@ -51,6 +58,17 @@ final class TrainCommand implements Callable<Integer> {
             description = "Start from this checkpoint's weights (fresh optimizer and schedule) instead of a random initialisation.")
     Path init;
 
+    @Option(names = "--grow-layers", paramLabel = "N",
+            description = "Deepen the --init model to N transformer layers (a multiple of its own) before training: "
+                    + "each layer is followed by copies whose output projections are zero, so training starts from "
+                    + "the same logits (pre-LN models only).")
+    Integer growLayers;
+
+    @Option(names = "--freeze-feature-encoder",
+            description = "Keep the CNN feature encoder's weights as they are (Hugging Face's freeze_feature_encoder): "
+                    + "from a trained --init model, steps cost far less without the CNN's backward.")
+    boolean freezeFeatureEncoder;
+
     @Mixin
     DeviceOptions device;
 
@@ -60,6 +78,14 @@ final class TrainCommand implements Callable<Integer> {
         if (steps != null) {
             trainConfig = trainConfig.withSteps(steps);
         }
+        if (peakLr != null) {
+            trainConfig = trainConfig.withPeakLr(peakLr);
+        }
+        trainConfig = trainConfig.withFrozenFeatureEncoder(freezeFeatureEncoder);
+        if (init == null && (growLayers != null || freezeFeatureEncoder)) {
+            throw new IllegalArgumentException(
+                    "--grow-layers and --freeze-feature-encoder need a trained model to start from (--init DIR)");
+        }
         Path validationManifest = validation != null ? validation : manifests.get(0).resolveSibling("heldout.tsv");
         List<Trainer.Example> train = new ArrayList<>();
         for (Path manifest : manifests) {
@@ -68,11 +94,16 @@ final class TrainCommand implements Callable<Integer> {
         List<Trainer.Example> held = Files.isRegularFile(validationManifest)
                 ? load(validationManifest, 100) : train.subList(0, Math.min(20, train.size()));
         try (Backend backend = device.backend()) {
-            System.err.printf("train: %d training and %d validation utterances, config %s, %d steps of %d, on %s%n",
+            System.err.printf("train: %d training and %d validation utterances, config %s, %d steps of %d, "
+                            + "peak lr %.1e%s, on %s%n",
                     train.size(), held.size(), quick ? "quick" : config, trainConfig.steps(), trainConfig.batchSize(),
-                    backend.name());
-            new Trainer(backend, trainConfig, train, held, out, System.err).train(init != null
-                    ? HuggingFaceCheckpoints.load(init) : RandomCheckpoint.create(trainConfig.model(), trainConfig.seed()));
+                    trainConfig.peakLr(), freezeFeatureEncoder ? ", feature encoder frozen" : "", backend.name());
+            Checkpoint initial = init != null
+                    ? HuggingFaceCheckpoints.load(init) : RandomCheckpoint.create(trainConfig.model(), trainConfig.seed());
+            if (growLayers != null) {
+                initial = LayerGrowth.deepen(initial, growLayers);
+            }
+            new Trainer(backend, trainConfig, train, held, out, System.err).train(initial);
         }
         return 0;
     }
