@@ -13,9 +13,14 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The CLI end to end across modules: a checkpoint directory in the Hugging Face format on disk,
@@ -72,6 +77,54 @@ class TranscribeCliTest {
                 "--strategy", "source,suta", "--steps", "2", "--noise", noise.toString(), "--snr", "5");
         assertTrue(sideBySide.contains("noise.wav at 5.0 dB SNR"), sideBySide);
         assertTrue(sideBySide.contains("| source |") && sideBySide.contains("| suta |"), sideBySide);
+    }
+
+    private static final Path DATA = Path.of("../../shared/data");
+    private static final Path SOURCE_MODEL = Path.of("../models/source");
+
+    private static double cer(String werOutput) {
+        Matcher row = Pattern.compile("\\| source \\| [0-9.]+% \\| ([0-9.]+)% \\|").matcher(werOutput);
+        assertTrue(row.find(), werOutput);
+        return Double.parseDouble(row.group(1));
+    }
+
+    @Test
+    void aCharacterLanguageModelInTheBeamSearchLowersTheSourceModelsErrorsOnRealSpeech() throws Exception {
+        assumeTrue(Files.isDirectory(DATA.resolve("speech")), "shared data not found at " + DATA.toAbsolutePath());
+        // Five real LJ Speech utterances; the shared sentences file holds the other LJ Speech transcripts only.
+        Path speech = DATA.resolve("speech").toAbsolutePath();
+        List<String> entries = Files.readAllLines(speech.resolve("ljspeech.tsv")).subList(0, 5);
+        Path manifest = dir.resolve("lj5.tsv");
+        Files.write(manifest, entries.stream().map(line -> speech.resolve(line)).map(Path::toString).toList());
+        String[] common = {"wer", "--model", SOURCE_MODEL.toString(), "--manifest", manifest.toString()};
+        String text = DATA.resolve("text/ljspeech-sentences.txt").toString();
+
+        double greedy = cer(run(common));
+        String beam = run(concat(common, "--decoder", "beam", "--lm-text", text));
+        assertTrue(beam.contains("beam search (width 16, 6-gram character LM from ljspeech-sentences.txt"), beam);
+        assertTrue(cer(beam) < greedy - 2, "CER with the language model " + cer(beam) + "% against greedy " + greedy + "%");
+
+        // Test transcripts added to the language model's text are dropped again by --lm-exclude.
+        Path withTests = dir.resolve("text.txt");
+        List<String> lines = new java.util.ArrayList<>(Files.readAllLines(Path.of(text)).subList(0, 500));
+        entries.forEach(line -> lines.add(line.substring(line.indexOf('\t') + 1).toLowerCase() + "."));
+        Files.write(withTests, lines);
+        PrintStream savedErr = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            run(concat(common, "--decoder", "beam", "--lm-text", withTests.toString(), "--lm-exclude", manifest.toString()));
+        } finally {
+            System.setErr(savedErr);
+        }
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("6-gram over 500 sentences of " + withTests
+                + " (5 dropped: they overlap 5 excluded transcripts)"), err.toString(StandardCharsets.UTF_8));
+
+        assertTrue(TtaCli.commandLine().execute(concat(common, "--lm-text", text)) != 0, "--lm-text needs --decoder beam");
+    }
+
+    private static String[] concat(String[] first, String... more) {
+        return java.util.stream.Stream.concat(Arrays.stream(first), Arrays.stream(more)).toArray(String[]::new);
     }
 
     @Test

@@ -26,7 +26,7 @@ import java.util.stream.Collectors;
  * HF's optional {@code clean_up_tokenization} (it rewrites " ' " to "'" and lower-case
  * contractions) is not applied.
  */
-public final class GreedyCtcDecoder {
+public final class GreedyCtcDecoder implements CtcDecoder {
 
     /**
      * One decoded utterance.
@@ -69,7 +69,7 @@ public final class GreedyCtcDecoder {
                         .collect(Collectors.toSet()));
     }
 
-    /** The transcript of logits, row-major [frames, vocabulary size]. */
+    @Override
     public String decode(float[] logits) {
         return decodeWithFrameIds(logits).text();
     }

@@ -1,7 +1,10 @@
 package io.ttastream.adaptation.loss;
 
 import io.ttastream.kernels.loss.LogSoftmax;
+
 import java.util.Arrays;
+
+import static io.ttastream.kernels.loss.LogSoftmax.logAdd;
 
 /**
  * Connectionist temporal classification loss of one utterance, with its gradient.
@@ -157,13 +160,5 @@ public final class CtcLoss {
     /** A path may jump over the blank before state s only into a label that differs from the previous label. */
     private static boolean canSkipInto(int[] stateLabel, int s) {
         return s >= 2 && s % 2 == 1 && stateLabel[s] != stateLabel[s - 2];
-    }
-
-    /** log(exp(a) + exp(b)) without overflow, treating -infinity as probability 0. */
-    private static double logAdd(double a, double b) {
-        if (a == Double.NEGATIVE_INFINITY) return b;
-        if (b == Double.NEGATIVE_INFINITY) return a;
-        double max = Math.max(a, b);
-        return max + Math.log1p(Math.exp(-Math.abs(a - b)));
     }
 }

@@ -1,5 +1,7 @@
 package io.ttastream.adaptation.strategy;
 
+import io.ttastream.adaptation.decode.CtcDecoder;
+import io.ttastream.adaptation.decode.GreedyCtcDecoder;
 import io.ttastream.adaptation.model.Gradients;
 import io.ttastream.adaptation.model.Wav2Vec2Model;
 import io.ttastream.adaptation.optim.AdamW;
@@ -89,9 +91,13 @@ public final class ContinualStrategy implements Strategy {
     private Map<String, Tensor> knownGood;
 
     public ContinualStrategy(Plan plan, Wav2Vec2Model model, SutaConfig config) {
+        this(plan, model, config, new GreedyCtcDecoder(model.vocabulary()));
+    }
+
+    public ContinualStrategy(Plan plan, Wav2Vec2Model model, SutaConfig config, CtcDecoder decoder) {
         this.plan = plan;
         this.model = model;
-        this.adapter = new SutaAdapter(model, config);
+        this.adapter = new SutaAdapter(model, config, decoder);
         this.source = adapter.copyTrainable();
         this.slow = adapter.copyTrainable();
         this.slowOptimizer = (AdamW) adapter.newOptimizer();

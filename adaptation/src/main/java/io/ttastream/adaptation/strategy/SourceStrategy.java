@@ -1,6 +1,6 @@
 package io.ttastream.adaptation.strategy;
 
-import io.ttastream.adaptation.decode.GreedyCtcDecoder;
+import io.ttastream.adaptation.decode.CtcDecoder;
 import io.ttastream.adaptation.model.Wav2Vec2Model;
 import io.ttastream.kernels.loss.SutaLoss;
 import io.ttastream.kernels.loss.SutaLossConfig;
@@ -8,12 +8,12 @@ import io.ttastream.kernels.loss.SutaLossConfig;
 /** No adaptation: the source model decodes every utterance (the baseline every strategy is measured against). */
 public final class SourceStrategy implements Strategy {
     private final Wav2Vec2Model model;
-    private final GreedyCtcDecoder decoder;
+    private final CtcDecoder decoder;
     private final SutaLoss loss = new SutaLoss(SutaLossConfig.reference());
 
-    public SourceStrategy(Wav2Vec2Model model) {
+    public SourceStrategy(Wav2Vec2Model model, CtcDecoder decoder) {
         this.model = model;
-        this.decoder = new GreedyCtcDecoder(model.vocabulary());
+        this.decoder = decoder;
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.ttastream.adaptation.strategy;
 
+import io.ttastream.adaptation.decode.CtcDecoder;
+import io.ttastream.adaptation.decode.GreedyCtcDecoder;
 import io.ttastream.adaptation.model.Wav2Vec2Model;
 import io.ttastream.adaptation.suta.SutaConfig;
 
@@ -15,15 +17,22 @@ public final class Strategies {
     private Strategies() {
     }
 
+    /** The named strategy, writing transcripts by greedy decoding. */
     public static Strategy create(String name, Wav2Vec2Model model, SutaConfig suta) {
+        return create(name, model, suta, new GreedyCtcDecoder(model.vocabulary()));
+    }
+
+    /** The named strategy, writing transcripts with {@code decoder}. */
+    public static Strategy create(String name, Wav2Vec2Model model, SutaConfig suta, CtcDecoder decoder) {
         return switch (name) {
-            case "source" -> new SourceStrategy(model);
-            case "suta" -> new SutaStrategy(model, suta);
-            case "csuta" -> new ContinualStrategy(ContinualStrategy.Plan.csuta(), model, suta);
-            case "csuta-reset" -> new ContinualStrategy(ContinualStrategy.Plan.csutaReset(RESET_PERIOD), model, suta);
-            case "fast-only" -> new ContinualStrategy(ContinualStrategy.Plan.fastOnly(), model, suta);
-            case "slow-only" -> new ContinualStrategy(ContinualStrategy.Plan.slowOnly(), model, suta);
-            case "dsuta" -> new ContinualStrategy(ContinualStrategy.Plan.dsuta(), model, suta);
+            case "source" -> new SourceStrategy(model, decoder);
+            case "suta" -> new SutaStrategy(model, suta, decoder);
+            case "csuta" -> new ContinualStrategy(ContinualStrategy.Plan.csuta(), model, suta, decoder);
+            case "csuta-reset" -> new ContinualStrategy(ContinualStrategy.Plan.csutaReset(RESET_PERIOD), model, suta,
+                    decoder);
+            case "fast-only" -> new ContinualStrategy(ContinualStrategy.Plan.fastOnly(), model, suta, decoder);
+            case "slow-only" -> new ContinualStrategy(ContinualStrategy.Plan.slowOnly(), model, suta, decoder);
+            case "dsuta" -> new ContinualStrategy(ContinualStrategy.Plan.dsuta(), model, suta, decoder);
             default -> throw new IllegalArgumentException("unknown strategy '" + name + "' (known: " + NAMES + ")");
         };
     }

@@ -1,5 +1,6 @@
 package io.ttastream.adaptation.strategy;
 
+import io.ttastream.adaptation.decode.CtcDecoder;
 import io.ttastream.adaptation.model.Wav2Vec2Model;
 import io.ttastream.adaptation.suta.SutaAdapter;
 import io.ttastream.adaptation.suta.SutaConfig;
@@ -8,8 +9,8 @@ import io.ttastream.adaptation.suta.SutaConfig;
 public final class SutaStrategy implements Strategy {
     private final SutaAdapter adapter;
 
-    public SutaStrategy(Wav2Vec2Model model, SutaConfig config) {
-        this.adapter = new SutaAdapter(model, config);
+    public SutaStrategy(Wav2Vec2Model model, SutaConfig config, CtcDecoder decoder) {
+        this.adapter = new SutaAdapter(model, config, decoder);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.ttastream.adaptation.suta;
 
+import io.ttastream.adaptation.decode.CtcDecoder;
 import io.ttastream.adaptation.decode.GreedyCtcDecoder;
 import io.ttastream.adaptation.model.Gradients;
 import io.ttastream.adaptation.model.ParameterGroups;
@@ -28,7 +29,7 @@ public final class SutaAdapter {
     private final SutaLoss loss;
     private final List<String> trainable;
     private final Gradients gradients;
-    private final GreedyCtcDecoder decoder;
+    private final CtcDecoder decoder;
     private long nonFiniteCount;
 
     /** One adapted utterance. */
@@ -36,14 +37,19 @@ public final class SutaAdapter {
                          double[] stepLosses, boolean nonFinite) {
     }
 
+    /** Transcripts by greedy decoding. */
     public SutaAdapter(Wav2Vec2Model model, SutaConfig config) {
+        this(model, config, new GreedyCtcDecoder(model.vocabulary()));
+    }
+
+    public SutaAdapter(Wav2Vec2Model model, SutaConfig config, CtcDecoder decoder) {
         this.model = model;
         this.backend = model.backend();
         this.config = config;
         this.loss = new SutaLoss(config.loss());
         this.trainable = ParameterGroups.select(config.trainable(), model.config(), model.parameters().names());
         this.gradients = new Gradients(backend, model.parameters(), trainable);
-        this.decoder = new GreedyCtcDecoder(model.vocabulary());
+        this.decoder = decoder;
     }
 
     public List<String> trainableParameters() {

@@ -20,6 +20,14 @@ public final class LogSoftmax {
         return out;
     }
 
+    /** log(exp(a) + exp(b)) without overflow, treating -infinity as probability 0. */
+    public static double logAdd(double a, double b) {
+        if (a == Double.NEGATIVE_INFINITY) return b;
+        if (b == Double.NEGATIVE_INFINITY) return a;
+        double max = Math.max(a, b);
+        return max + Math.log1p(Math.exp(-Math.abs(a - b)));
+    }
+
     /** Each row's highest-scoring column, the first on ties (what a greedy CTC decoder emits). */
     public static int[] argmax(float[] x, int columns) {
         if (columns < 1 || x.length % columns != 0) {

@@ -2,6 +2,7 @@ package io.ttastream.app;
 
 import io.ttastream.adaptation.data.NoiseMixer;
 import io.ttastream.adaptation.model.ParameterGroups;
+import io.ttastream.adaptation.model.Wav2Vec2Model;
 import io.ttastream.adaptation.strategy.Strategies;
 import io.ttastream.adaptation.strategy.Strategy;
 import io.ttastream.adaptation.suta.SutaConfig;
@@ -50,11 +51,12 @@ final class AdaptationOptions {
         return new SutaConfig(steps, lr, REFERENCE.optimizer(), ParameterGroups.parse(trainable), REFERENCE.loss());
     }
 
-    /** The named strategies, each on its own copy of the model. */
-    List<Strategy> create(Recogniser recogniser, List<String> names) {
+    /** The named strategies, each on its own copy of the model, decoding as {@code decoding} says. */
+    List<Strategy> create(Recogniser recogniser, List<String> names, DecoderOptions decoding) throws IOException {
         List<Strategy> out = new ArrayList<>();
         for (String name : names) {
-            out.add(Strategies.create(name.trim(), recogniser.newModel(), sutaConfig()));
+            Wav2Vec2Model model = recogniser.newModel();
+            out.add(Strategies.create(name.trim(), model, sutaConfig(), decoding.decoderFor(model.vocabulary())));
         }
         return out;
     }

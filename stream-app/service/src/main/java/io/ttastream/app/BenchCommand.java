@@ -33,6 +33,9 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     AdaptationOptions adaptation;
 
+    @Mixin
+    DecoderOptions decoding;
+
     @Option(names = "--strategies", split = ",", paramLabel = "NAME",
             description = "Strategies to compare. Default: source,suta,csuta,dsuta.")
     List<String> strategies = List.of("source", "suta", "csuta", "dsuta");
@@ -54,7 +57,7 @@ final class BenchCommand implements Callable<Integer> {
         List<Report.UtteranceResult> results = new ArrayList<>();
         List<Report.Event> events = new ArrayList<>();
         try (Recogniser recogniser = Recogniser.load(modelOptions.modelDirectory(), modelOptions.backend())) {
-            List<Strategy> runs = adaptation.create(recogniser, strategies);
+            List<Strategy> runs = adaptation.create(recogniser, strategies, decoding);
             System.err.printf("bench: %d utterances, strategies %s, on %s%n", items.size(), strategies, recogniser.device());
             ProgressBar progress = new ProgressBar(items.size());
             for (StreamItem item : items) {

@@ -20,6 +20,9 @@ final class TranscribeCommand implements Callable<Integer> {
     @Mixin
     AdaptationOptions adaptation;
 
+    @Mixin
+    DecoderOptions decoding;
+
     @Parameters(paramLabel = "FILE", arity = "1..*", description = "Audio files.")
     List<Path> files;
 
@@ -27,7 +30,7 @@ final class TranscribeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         int failures = 0;
         try (Recogniser recogniser = Recogniser.load(modelOptions.modelDirectory(), modelOptions.backend())) {
-            List<Strategy> strategies = adaptation.create(recogniser, adaptation.strategiesOr(List.of("source")));
+            List<Strategy> strategies = adaptation.create(recogniser, adaptation.strategiesOr(List.of("source")), decoding);
             for (Path file : files) {
                 try {
                     float[] input = adaptation.inputValues(file);

@@ -23,6 +23,9 @@ final class WerCommand implements Callable<Integer> {
     @Mixin
     AdaptationOptions adaptation;
 
+    @Mixin
+    DecoderOptions decoding;
+
     @Option(names = "--manifest", required = true, paramLabel = "TSV", description = "The manifest.")
     Path manifest;
 
@@ -39,7 +42,7 @@ final class WerCommand implements Callable<Integer> {
             entries = entries.subList(0, Math.min(limit, entries.size()));
         }
         try (Recogniser recogniser = Recogniser.load(modelOptions.modelDirectory(), modelOptions.backend())) {
-            List<Strategy> strategies = adaptation.create(recogniser, adaptation.strategiesOr(List.of("source")));
+            List<Strategy> strategies = adaptation.create(recogniser, adaptation.strategiesOr(List.of("source")), decoding);
             List<ErrorRate> errors = new ArrayList<>();
             strategies.forEach(s -> errors.add(new ErrorRate()));
             double[] seconds = new double[strategies.size()];
@@ -64,9 +67,9 @@ final class WerCommand implements Callable<Integer> {
                 System.err.printf("\r[%d/%d]", u + 1, entries.size());
             }
             System.err.println();
-            System.out.printf("manifest %s (%s): %d utterances, %d reference words, %.1f s of audio, %s%n",
+            System.out.printf("manifest %s (%s): %d utterances, %d reference words, %.1f s of audio, %s, %s%n",
                     manifest, adaptation.corruption(), entries.size(), errors.get(0).referenceWords(), audioSeconds,
-                    recogniser.device());
+                    recogniser.device(), decoding.describe());
             System.out.println("| strategy | WER | CER | real-time factor |");
             System.out.println("|---|---|---|---|");
             for (int s = 0; s < strategies.size(); s++) {
