@@ -101,7 +101,7 @@ class TranscribeCliTest {
 
         double greedy = cer(run(common));
         String beam = run(concat(common, "--decoder", "beam", "--lm-text", text));
-        assertTrue(beam.contains("beam search (width 16, 6-gram character LM from ljspeech-sentences.txt"), beam);
+        assertTrue(beam.contains("beam search (width 16, 8-gram character LM from ljspeech-sentences.txt"), beam);
         assertTrue(cer(beam) < greedy - 2, "CER with the language model " + cer(beam) + "% against greedy " + greedy + "%");
 
         // Test transcripts added to the language model's text are dropped again by --lm-exclude.
@@ -117,7 +117,7 @@ class TranscribeCliTest {
         } finally {
             System.setErr(savedErr);
         }
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("6-gram over 500 sentences of " + withTests
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("8-gram over 500 sentences of " + withTests
                 + " (5 dropped: they overlap 5 excluded transcripts)"), err.toString(StandardCharsets.UTF_8));
 
         assertTrue(TtaCli.commandLine().execute(concat(common, "--lm-text", text)) != 0, "--lm-text needs --decoder beam");

@@ -43,7 +43,7 @@ public final class BeamSearchCtcDecoder implements CtcDecoder {
 
         /** The weights measured best on the project's held-out synthetic development set (model card). */
         public static Config defaults() {
-            return new Config(16, 0.5, 1.0, -10.0);
+            return new Config(16, 1.0, 2.0, -10.0);
         }
     }
 

@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A character n-gram language model with interpolated Kneser-Ney smoothing (Chen and Goodman 1998, one
@@ -34,8 +35,11 @@ public final class CharNgramLm {
     /** Per order: context key to {sum of its n-gram counts, number of distinct next symbols}. */
     private final Map<Long, int[]>[] contexts;
     private final double[] discounts;
-    /** Distributions already computed, by full context key (the decoder asks for the same ones often). */
-    private final Map<Long, double[]> cache = new HashMap<>();
+    /**
+     * Distributions already computed, by full context key (the decoder asks for the same ones often); concurrent,
+     * since one model serves every stream thread of the service.
+     */
+    private final Map<Long, double[]> cache = new ConcurrentHashMap<>();
 
     /**
      * @param alphabet  the characters (besides the space) transcripts are made of

@@ -1,8 +1,8 @@
 package io.ttastream.app;
 
 import io.ttastream.adaptation.data.NoiseMixer;
+import io.ttastream.adaptation.decode.CtcDecoder;
 import io.ttastream.adaptation.model.ParameterGroups;
-import io.ttastream.adaptation.model.Wav2Vec2Model;
 import io.ttastream.adaptation.strategy.Strategies;
 import io.ttastream.adaptation.strategy.Strategy;
 import io.ttastream.adaptation.suta.SutaConfig;
@@ -53,10 +53,10 @@ final class AdaptationOptions {
 
     /** The named strategies, each on its own copy of the model, decoding as {@code decoding} says. */
     List<Strategy> create(Recogniser recogniser, List<String> names, DecoderOptions decoding) throws IOException {
+        CtcDecoder decoder = decoding.decoderFor(recogniser.vocabulary());
         List<Strategy> out = new ArrayList<>();
         for (String name : names) {
-            Wav2Vec2Model model = recogniser.newModel();
-            out.add(Strategies.create(name.trim(), model, sutaConfig(), decoding.decoderFor(model.vocabulary())));
+            out.add(Strategies.create(name.trim(), recogniser.newModel(), sutaConfig(), decoder));
         }
         return out;
     }

@@ -36,7 +36,7 @@ final class DecoderOptions {
     List<Path> lmExclude = List.of();
 
     @Option(names = "--lm-order", description = "(beam) n of the character n-gram model. Default: ${DEFAULT-VALUE}.")
-    int lmOrder = 6;
+    int lmOrder = 8;
 
     @Option(names = "--lm-weight", description = "(beam) weight of the language model. Default: ${DEFAULT-VALUE}.")
     double lmWeight = DEFAULTS.lmWeight();
@@ -45,9 +45,7 @@ final class DecoderOptions {
             + " model's cost per character. Default: ${DEFAULT-VALUE}.")
     double charBonus = DEFAULTS.charBonus();
 
-    private CharNgramLm lm;
-
-    /** The decoder for a model's vocabulary; the language model is read once and shared. */
+    /** The decoder for a model's vocabulary; one decoder may serve many strategies and threads. */
     CtcDecoder decoderFor(Vocabulary vocabulary) throws IOException {
         switch (decoder) {
             case "greedy" -> {
@@ -57,9 +55,7 @@ final class DecoderOptions {
                 return new GreedyCtcDecoder(vocabulary);
             }
             case "beam" -> {
-                if (lmText != null && lm == null) {
-                    lm = languageModel(vocabulary);
-                }
+                CharNgramLm lm = lmText == null ? null : languageModel(vocabulary);
                 return new BeamSearchCtcDecoder(vocabulary, lm,
                         new BeamSearchCtcDecoder.Config(beamWidth, lmWeight, charBonus, DEFAULTS.minLogProb()));
             }

@@ -65,6 +65,9 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     AdaptationOptions adaptation;
 
+    @Mixin
+    DecoderOptions decoding;
+
     /**
      * The demo marks every utterance's last frame, so energy endpointing is off: a pause inside a sentence
      * would otherwise split it, and the parts would be scored against the whole sentence's reference.
@@ -86,7 +89,8 @@ final class DemoCommand implements Callable<Integer> {
              Recogniser recogniser = new Recogniser(checkpoint(), new CpuBackend(Runtime.getRuntime().availableProcessors()), "demo")) {
             Topics.createMissing(broker.bootstrap(), 1);
             // The source decoding rides along, for the side-by-side comparison.
-            Recognizer recognizer = new StrategyRecognizer(strategy, adaptation.sutaConfig(), recogniser::newModel, null, true);
+            Recognizer recognizer = new StrategyRecognizer(strategy, adaptation.sutaConfig(), recogniser::newModel, null, true,
+                    decoding.decoderFor(recogniser.vocabulary()));
             Properties props = TranscriptionTopology.properties("tta-demo", broker.bootstrap(), work.resolve("streams"));
             props.put("commit.interval.ms", "200");
             try (TtaMetrics metrics = new TtaMetrics();

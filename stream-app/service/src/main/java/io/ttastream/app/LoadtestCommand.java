@@ -64,6 +64,9 @@ final class LoadtestCommand implements Callable<Integer> {
     @Mixin
     AdaptationOptions adaptation;
 
+    @Mixin
+    DecoderOptions decoding;
+
     @Override
     public Integer call() throws Exception {
         String strategy = adaptation.strategiesOr(List.of("source")).get(0);
@@ -74,13 +77,14 @@ final class LoadtestCommand implements Callable<Integer> {
                      new CpuBackend(Runtime.getRuntime().availableProcessors()), "loadtest")) {
             String servers = broker != null ? broker.bootstrap() : bootstrap;
             Topics.createMissing(servers, Math.max(1, streams));
-            StrategyRecognizer recognizer = new StrategyRecognizer(strategy, adaptation.sutaConfig(), recogniser::newModel, null, false);
+            StrategyRecognizer recognizer = new StrategyRecognizer(strategy, adaptation.sutaConfig(), recogniser::newModel, null, false,
+                    decoding.decoderFor(recogniser.vocabulary()));
             Properties props = TranscriptionTopology.properties("tta-loadtest-" + System.nanoTime(), servers, work.resolve("streams"));
             try (KafkaStreams service = new KafkaStreams(TranscriptionTopology.build(Config.defaults(), recognizer), props)) {
                 service.start();
                 awaitRunning(service);
-                System.err.printf("loadtest: %d streams x %d utterances of %.1f s, strategy %s, broker %s%n",
-                        streams, utterances, seconds, strategy, servers);
+                System.err.printf("loadtest: %d streams x %d utterances of %.1f s, strategy %s, %s, broker %s%n",
+                        streams, utterances, seconds, strategy, decoding.describe(), servers);
                 Map<String, Long> sentAt = new ConcurrentHashMap<>();
                 long started = System.nanoTime();
                 ExecutorService senders = Executors.newFixedThreadPool(streams);

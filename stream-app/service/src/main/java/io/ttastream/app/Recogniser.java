@@ -3,6 +3,7 @@ package io.ttastream.app;
 import io.ttastream.adaptation.model.Wav2Vec2Model;
 import io.ttastream.asr.Checkpoint;
 import io.ttastream.asr.HuggingFaceCheckpoints;
+import io.ttastream.asr.Vocabulary;
 import io.ttastream.kernels.Backend;
 
 import java.io.IOException;
@@ -70,6 +71,11 @@ final class Recogniser implements AutoCloseable {
      */
     Wav2Vec2Model newModel() {
         return new Wav2Vec2Model(backend, checkpoint);
+    }
+
+    /** The checkpoint's output vocabulary. */
+    Vocabulary vocabulary() {
+        return checkpoint.vocabulary();
     }
 
     String device() {

@@ -29,6 +29,9 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     AdaptationOptions adaptation;
 
+    @Mixin
+    DecoderOptions decoding;
+
     @Option(names = "--bootstrap", required = true, paramLabel = "HOST:PORT", description = "Kafka bootstrap servers.")
     String bootstrap;
 
@@ -67,7 +70,7 @@ final class ServeCommand implements Callable<Integer> {
         Recogniser recogniser = Recogniser.load(modelOptions.modelDirectory(), modelOptions.backend());
         WeightStore weights = WeightStore.open(weightsDir, recogniser.modelId());
         StrategyRecognizer recognizer = new StrategyRecognizer(names.get(0), adaptation.sutaConfig(),
-                recogniser::newModel, weights, compareSource);
+                recogniser::newModel, weights, compareSource, decoding.decoderFor(recogniser.vocabulary()));
         TtaMetrics metrics = new TtaMetrics();
         int port = metrics.start(metricsPort);
         Properties properties = TranscriptionTopology.properties(applicationId, bootstrap, stateDir);
@@ -85,8 +88,9 @@ final class ServeCommand implements Callable<Integer> {
             stopped.countDown();
         }));
         streams.start();
-        System.err.printf("tta serve: %s on %s, strategy %s, model %s (%s), weights %s, metrics http://localhost:%d/metrics%n",
-                applicationId, bootstrap, names.get(0), modelOptions.modelDirectory(), recogniser.modelId(), weightsDir, port);
+        System.err.printf("tta serve: %s on %s, strategy %s, model %s (%s), %s, weights %s, metrics http://localhost:%d/metrics%n",
+                applicationId, bootstrap, names.get(0), modelOptions.modelDirectory(), recogniser.modelId(),
+                decoding.describe(), weightsDir, port);
         stopped.await();
         return 0;
     }

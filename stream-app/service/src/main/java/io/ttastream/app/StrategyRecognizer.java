@@ -1,5 +1,7 @@
 package io.ttastream.app;
 
+import io.ttastream.adaptation.decode.CtcDecoder;
+import io.ttastream.adaptation.decode.GreedyCtcDecoder;
 import io.ttastream.adaptation.model.Wav2Vec2Model;
 import io.ttastream.adaptation.strategy.ContinualStrategy;
 import io.ttastream.adaptation.strategy.Strategies;
@@ -42,6 +44,7 @@ final class StrategyRecognizer implements Recognizer {
     private final Supplier<Wav2Vec2Model> models;
     private final WeightStore store;
     private final boolean decodeSource;
+    private final CtcDecoder decoder;
     private final Map<String, Scope> scopes = new ConcurrentHashMap<>();
 
     /** A scope's strategy, the source model beside it, how many utterances it has seen, and the input record it saw last. */
@@ -71,12 +74,20 @@ final class StrategyRecognizer implements Recognizer {
      */
     StrategyRecognizer(String strategyName, SutaConfig suta, Supplier<Wav2Vec2Model> models, WeightStore store,
                        boolean decodeSource) {
+        this(strategyName, suta, models, store, decodeSource, null);
+    }
+
+    /** @param decoder how every scope's transcripts are decoded (shared by all scopes); null: greedily */
+    StrategyRecognizer(String strategyName, SutaConfig suta, Supplier<Wav2Vec2Model> models, WeightStore store,
+                       boolean decodeSource, CtcDecoder decoder) {
         this.strategyName = strategyName;
         this.suta = suta;
         this.models = models;
         this.store = store;
         this.decodeSource = decodeSource;
-        Strategies.create(strategyName, models.get(), suta); // fail fast on an unknown name
+        Wav2Vec2Model probe = models.get();
+        this.decoder = decoder != null ? decoder : new GreedyCtcDecoder(probe.vocabulary());
+        Strategies.create(strategyName, probe, suta, this.decoder); // fail fast on an unknown name
     }
 
     @Override
@@ -103,7 +114,7 @@ final class StrategyRecognizer implements Recognizer {
             }
             if (decodeSource) {
                 if (scope.source == null) {
-                    scope.source = Strategies.create("source", models.get(), suta);
+                    scope.source = Strategies.create("source", models.get(), suta, decoder);
                 }
                 sourceText = StrategyStep.run(scope.source, utterance).text();
             }
@@ -120,7 +131,7 @@ final class StrategyRecognizer implements Recognizer {
 
     /** A scope's strategy: fresh, or restored to the stored state that precedes {@code offset}. */
     private Scope open(String scopeName, String inputPartition, long offset) {
-        Strategy strategy = Strategies.create(strategyName, models.get(), suta);
+        Strategy strategy = Strategies.create(strategyName, models.get(), suta, decoder);
         if (store == null || inputPartition == null || !(strategy instanceof ContinualStrategy continual)) {
             return new Scope(strategy, 0);
         }

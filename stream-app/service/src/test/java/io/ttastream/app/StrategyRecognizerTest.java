@@ -1,5 +1,6 @@
 package io.ttastream.app;
 
+import io.ttastream.adaptation.decode.CtcDecoder;
 import io.ttastream.adaptation.suta.SutaConfig;
 import io.ttastream.app.stream.ClosingReason;
 import io.ttastream.app.stream.Recognizer;
@@ -106,6 +107,23 @@ class StrategyRecognizerTest {
             }
             assertEquals(null, new StrategyRecognizer("dsuta", SutaConfig.reference(), recogniser::newModel, null, false)
                     .recognize(input.get(0)).sourceText());
+        }
+    }
+
+    @Test
+    void theGivenDecoderWritesBothTheAdaptedAndTheSourceTranscripts() throws Exception {
+        List<Utterance> input = utterances(3);
+        try (Recogniser recogniser = Recogniser.load(TINY, new CpuBackend(1))) {
+            int classes = recogniser.vocabulary().size();
+            // A decoder a test can recognise: the number of frames the logits hold.
+            CtcDecoder frameCounter = logits -> "FRAMES " + logits.length / classes;
+            Recognizer recognizer = new StrategyRecognizer("dsuta", SutaConfig.reference(), recogniser::newModel, null, true,
+                    frameCounter);
+            for (Utterance u : input) {
+                Recognizer.Result result = recognizer.recognize(u);
+                assertTrue(result.text().matches("FRAMES [1-9][0-9]*"), result.text());
+                assertEquals(result.text(), result.sourceText(), "same audio, same frame count");
+            }
         }
     }
 
