@@ -3,6 +3,7 @@ package io.ttastream.adaptation.decode;
 import io.ttastream.asr.Vocabulary;
 import io.ttastream.kernels.loss.LogSoftmax;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -36,7 +37,7 @@ public final class BeamSearchCtcDecoder implements CtcDecoder {
      * @param charBonus  score added per character of a transcript (spaces included)
      * @param minLogProb characters less likely than this on a frame are not tried there
      */
-    public record Config(int beamWidth, double lmWeight, double charBonus, double minLogProb) {
+    public record Config(int beamWidth, double lmWeight, double charBonus, double minLogProb) implements Serializable {
         public Config {
             if (beamWidth < 1) throw new IllegalArgumentException("beam width " + beamWidth + " must be at least 1");
         }

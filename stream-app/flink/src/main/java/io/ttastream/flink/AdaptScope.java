@@ -1,5 +1,6 @@
 package io.ttastream.flink;
 
+import io.ttastream.adaptation.decode.CtcDecoder;
 import io.ttastream.adaptation.model.Wav2Vec2Model;
 import io.ttastream.adaptation.strategy.ContinualStrategy;
 import io.ttastream.adaptation.strategy.StrategyState;
@@ -23,6 +24,8 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 
@@ -38,6 +41,7 @@ import java.nio.file.Path;
 final class AdaptScope extends KeyedProcessFunction<String, Utterance, KeyedOutput> {
 
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(AdaptScope.class);
 
     /** Utterances the strategy threw on, as records for {@link Topics#UTTERANCES_DLQ}. */
     static final OutputTag<KafkaFrame> DEAD_LETTERS = new OutputTag<>("failed-utterances", TypeInformation.of(KafkaFrame.class));
@@ -61,7 +65,8 @@ final class AdaptScope extends KeyedProcessFunction<String, Utterance, KeyedOutp
     public void open(OpenContext context) throws Exception {
         backend = new CpuBackend(settings.threads());
         Wav2Vec2Model model = new Wav2Vec2Model(backend, HuggingFaceCheckpoints.load(Path.of(settings.modelDir())));
-        strategy = Strategies.create(settings.strategy(), model, settings.sutaConfig());
+        CtcDecoder decoder = settings.decoding().build(model.vocabulary(), LOG::info);
+        strategy = Strategies.create(settings.strategy(), model, settings.sutaConfig(), decoder);
         fresh = strategy instanceof ContinualStrategy continual ? continual.exportState() : null;
         learned = getRuntimeContext().getState(new ValueStateDescriptor<>("strategy-state", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
         utterances = getRuntimeContext().getState(new ValueStateDescriptor<>("utterances", Types.LONG));

@@ -1,5 +1,6 @@
 package io.ttastream.flink;
 
+import io.ttastream.adaptation.decode.DecoderSpec;
 import io.ttastream.adaptation.model.ParameterGroups;
 import io.ttastream.adaptation.strategy.Strategies;
 import io.ttastream.adaptation.suta.SutaConfig;
@@ -15,9 +16,10 @@ import java.io.Serializable;
  * @param steps     SUTA optimizer steps per utterance
  * @param lr        SUTA learning rate
  * @param trainable adapted parameter groups, as {@link ParameterGroups#parse} reads them
+ * @param decoding  how logits become transcripts; a language model's text must be readable on every task manager
  */
-public record AdaptationSettings(String strategy, String modelDir, int threads, int steps, double lr, String trainable)
-        implements Serializable {
+public record AdaptationSettings(String strategy, String modelDir, int threads, int steps, double lr, String trainable,
+                                 DecoderSpec decoding) implements Serializable {
 
     public AdaptationSettings {
         if (!Strategies.NAMES.contains(strategy)) {

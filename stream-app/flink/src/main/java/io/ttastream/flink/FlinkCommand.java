@@ -1,5 +1,6 @@
 package io.ttastream.flink;
 
+import io.ttastream.app.cli.DecoderOptions;
 import io.ttastream.app.stream.Config;
 import io.ttastream.app.stream.Topics;
 import org.apache.flink.configuration.Configuration;
@@ -10,6 +11,7 @@ import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
@@ -52,6 +54,9 @@ public final class FlinkCommand implements Callable<Integer> {
             description = "Adapted parameters: ln, feature, all, joined by +. Default: ${DEFAULT-VALUE} (reference).")
     String trainable = "ln+feature";
 
+    @Mixin
+    DecoderOptions decoding;
+
     @Option(names = "--parallelism", description = "Parallelism of every operator. Default: ${DEFAULT-VALUE}.")
     int parallelism = 1;
 
@@ -87,7 +92,7 @@ public final class FlinkCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         AdaptationSettings adaptation = new AdaptationSettings(strategy, modelDirectory().toAbsolutePath().toString(),
-                threads, steps, lr, trainable);
+                threads, steps, lr, trainable, decoding.spec());
         Topics.createMissing(bootstrap, partitions);
 
         Configuration configuration = TranscriptionJob.configuration(checkpointInterval, checkpointUri());
@@ -106,8 +111,9 @@ public final class FlinkCommand implements Callable<Integer> {
         JobClient job = env.executeAsync("tta-flink " + strategy);
         boolean local = env instanceof LocalStreamEnvironment;
         String where = local ? "a local MiniCluster in this JVM, parallelism " + parallelism : "the Flink cluster of `flink run`";
-        System.err.printf("tta flink: job %s on %s; Kafka %s, strategy %s, model %s, checkpoints every %s in %s, %s%n",
-                job.getJobID(), where, bootstrap, strategy, adaptation.modelDir(), checkpointInterval, checkpointUri(),
+        System.err.printf("tta flink: job %s on %s; Kafka %s, strategy %s, model %s, %s, checkpoints every %s in %s, %s%n",
+                job.getJobID(), where, bootstrap, strategy, adaptation.modelDir(), adaptation.decoding().describe(),
+                checkpointInterval, checkpointUri(),
                 resumeFrom.map(checkpoint -> "resumed from " + checkpoint).orElse("no state to resume from"));
         if (local) { // the job lives in this JVM: serve until stopped
             Runtime.getRuntime().addShutdownHook(new Thread(() -> job.cancel().join()));

@@ -2,6 +2,8 @@ package io.ttastream.flink;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ttastream.adaptation.decode.BeamSearchCtcDecoder;
+import io.ttastream.adaptation.decode.DecoderSpec;
 import io.ttastream.app.EmbeddedKafka;
 import io.ttastream.app.stream.Config;
 import io.ttastream.app.stream.FrameHeaders;
@@ -34,6 +36,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -71,7 +74,7 @@ class TranscriptionJobTest {
         try (EmbeddedKafka broker = EmbeddedKafka.start(dir)) {
             Topics.createMissing(broker.bootstrap(), 2);
             int metricsPort = freePort();
-            JobClient job = startJob(broker.bootstrap(), null, metricsPort);
+            JobClient job = startJob(broker.bootstrap(), null, metricsPort, DecoderSpec.greedy());
             try {
                 produceFrames(broker.bootstrap());
 
@@ -106,6 +109,8 @@ class TranscriptionJobTest {
                 assertEquals(0.8, first.path("audio_seconds").asDouble(), 1e-9);
                 assertEquals("end_of_utterance", first.path("closing_reason").asText());
                 assertTrue(first.has("text") && first.path("entropy_before").isNumber(), first.toString());
+                assertTrue(transcripts.stream().anyMatch(t -> !t.path("text").asText().matches("[E ]*")),
+                        "greedy decoding of the random model writes other letters than E: " + transcripts);
 
                 // An utterance without an end-of-utterance flag is closed by the idle timer.
                 JsonNode idle = transcripts.stream().filter(t -> t.path("stream").asText().equals("quiet")).findFirst().orElseThrow();
@@ -155,9 +160,13 @@ class TranscriptionJobTest {
             }
 
             // A new run resumes from the last checkpoint: sequence numbers, utterance counts and learned state go on,
-            // and nothing already written is written again.
+            // and nothing already written is written again. It decodes with a beam search whose language model, read
+            // by the task from a text that only ever says "E", outweighs the acoustics: its transcript can only say E.
             Path checkpoint = TranscriptionJob.latestCheckpoint(dir.resolve("checkpoints")).orElseThrow();
-            job = startJob(broker.bootstrap(), checkpoint, null);
+            Path lmText = Files.writeString(dir.resolve("lm.txt"), "E\nE E\nE E E\n");
+            DecoderSpec onlyE = new DecoderSpec("beam", new BeamSearchCtcDecoder.Config(8, 100.0, 50.0, -10.0),
+                    lmText.toString(), List.of(), 3);
+            job = startJob(broker.bootstrap(), checkpoint, null, onlyE);
             try {
                 try (KafkaProducer<String, byte[]> producer = producer(broker.bootstrap())) {
                     long seq = 4L * UTTERANCES_PER_SCOPE; // stream a's next sequence number
@@ -172,6 +181,8 @@ class TranscriptionJobTest {
                 assertEquals(1, transcripts.size(), transcripts.toString());
                 assertEquals("a-after-restart", transcripts.get(0).path("utterance").asText());
                 assertEquals("dsuta@a#6", transcripts.get(0).path("model_version").asText());
+                String text = transcripts.get(0).path("text").asText();
+                assertTrue(!text.isEmpty() && text.matches("[E ]+"), "the language model's letter only: '" + text + "'");
                 assertEquals(List.of(), output.get(Topics.TTA_EVENTS));
                 assertEquals(1, output.get(Topics.AUDIO_FRAMES_DLQ).size());
                 assertEquals("duplicate_sequence", header(output.get(Topics.AUDIO_FRAMES_DLQ).get(0), FrameHeaders.REASON));
@@ -183,9 +194,9 @@ class TranscriptionJobTest {
 
     /**
      * Starts the job on a local MiniCluster, from {@code checkpoint} unless it is null, with the Prometheus reporter on
-     * {@code metricsPort} unless it is null.
+     * {@code metricsPort} unless it is null, decoding as {@code decoding} says.
      */
-    private JobClient startJob(String bootstrap, Path checkpoint, Integer metricsPort) throws Exception {
+    private JobClient startJob(String bootstrap, Path checkpoint, Integer metricsPort, DecoderSpec decoding) throws Exception {
         Configuration configuration = TranscriptionJob.configuration(Duration.ofMillis(200), dir.resolve("checkpoints").toUri().toString());
         if (metricsPort != null) {
             TranscriptionJob.exposeMetrics(configuration, metricsPort);
@@ -198,7 +209,7 @@ class TranscriptionJobTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, configuration);
         TranscriptionJob.build(env, new TranscriptionJob.Settings(bootstrap, "tta-flink-test", "tta-flink-test",
                 Config.defaults().withIdleTimeout(Duration.ofMillis(500)),
-                new AdaptationSettings("dsuta", TINY_MODEL.toAbsolutePath().toString(), 1, 1, 2e-5, "ln")));
+                new AdaptationSettings("dsuta", TINY_MODEL.toAbsolutePath().toString(), 1, 1, 2e-5, "ln", decoding)));
         return env.executeAsync("tta-flink-test");
     }
 

@@ -6,6 +6,7 @@ import io.ttastream.adaptation.model.ParameterGroups;
 import io.ttastream.adaptation.strategy.Strategies;
 import io.ttastream.adaptation.strategy.Strategy;
 import io.ttastream.adaptation.suta.SutaConfig;
+import io.ttastream.app.cli.DecoderOptions;
 import io.ttastream.asr.audio.AudioLoader;
 import io.ttastream.asr.audio.FeatureExtractor;
 import picocli.CommandLine.Option;

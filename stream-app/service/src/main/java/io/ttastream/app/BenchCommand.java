@@ -7,6 +7,7 @@ import io.ttastream.adaptation.bench.StreamItem;
 import io.ttastream.adaptation.bench.StreamSpec;
 import io.ttastream.adaptation.metrics.ErrorRate;
 import io.ttastream.adaptation.strategy.Strategy;
+import io.ttastream.app.cli.DecoderOptions;
 import io.ttastream.asr.audio.FeatureExtractor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -8,6 +8,7 @@ import io.ttastream.adaptation.bench.Domains;
 import io.ttastream.adaptation.data.Manifest;
 import io.ttastream.adaptation.metrics.ErrorRate;
 import io.ttastream.adaptation.model.RandomCheckpoint;
+import io.ttastream.app.cli.DecoderOptions;
 import io.ttastream.app.metrics.TtaMetrics;
 import io.ttastream.app.stream.Config;
 import io.ttastream.app.stream.Recognizer;

@@ -3,6 +3,7 @@ package io.ttastream.app;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ttastream.adaptation.model.RandomCheckpoint;
+import io.ttastream.app.cli.DecoderOptions;
 import io.ttastream.app.stream.Config;
 import io.ttastream.app.stream.Topics;
 import io.ttastream.app.stream.TranscriptionTopology;

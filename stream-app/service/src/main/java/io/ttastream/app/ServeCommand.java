@@ -1,5 +1,6 @@
 package io.ttastream.app;
 
+import io.ttastream.app.cli.DecoderOptions;
 import io.ttastream.app.metrics.TtaMetrics;
 import io.ttastream.app.stream.Config;
 import io.ttastream.app.stream.Topics;

@@ -1,6 +1,7 @@
 package io.ttastream.app;
 
 import io.ttastream.adaptation.strategy.Strategy;
+import io.ttastream.app.cli.DecoderOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;

@@ -3,6 +3,7 @@ package io.ttastream.app;
 import io.ttastream.adaptation.data.Manifest;
 import io.ttastream.adaptation.metrics.ErrorRate;
 import io.ttastream.adaptation.strategy.Strategy;
+import io.ttastream.app.cli.DecoderOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
