@@ -6,12 +6,15 @@ import io.ttastream.asr.Checkpoint;
 import io.ttastream.asr.HuggingFaceCheckpoints;
 import io.ttastream.asr.Safetensors;
 import io.ttastream.asr.Wav2Vec2Config;
+import io.ttastream.asr.audio.WavDecoder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -79,5 +82,27 @@ class SynthTrainCliTest {
                 "--quick", "--steps", "2", "--init", out.resolve("model").toString(), "--grow-layers", "4",
                 "--out", dir.resolve("refused").toString()));
         assertFalse(Files.exists(dir.resolve("refused/model")));
+    }
+
+    @Test
+    void trainingAudioThatDoesNotFitInTheHeapIsRefusedWithTheHeapItNeeds() throws Exception {
+        // 60 listings of one 30 s WAV: 115 MB as floats, against a child JVM with a 64 MB heap.
+        float[] samples = new float[30 * 16000];
+        for (int i = 0; i < samples.length; i++) samples[i] = (float) (0.1 * Math.sin(i * 0.05));
+        Files.write(dir.resolve("long.wav"), WavDecoder.encodePcm16(samples, 16000));
+        Path manifest = dir.resolve("big.tsv");
+        Files.writeString(manifest, "long.wav\tA LONG SENTENCE\n".repeat(60));
+
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process train = new ProcessBuilder(java, "-Xmx64m", "--add-modules", "jdk.incubator.vector",
+                "-cp", System.getProperty("java.class.path"), TtaCli.class.getName(), "train",
+                "--manifest", manifest.toString(), "--quick", "--steps", "1", "--out", dir.resolve("oom").toString())
+                .redirectErrorStream(true).start();
+        String output = new String(train.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(train.waitFor(60, TimeUnit.SECONDS));
+        assertNotEquals(0, train.exitValue(), output);
+        assertTrue(output.contains("training utterances") && output.contains(" of 60 ") && output.contains("TTA_JAVA_OPTS=-Xmx"),
+                output);
+        assertFalse(Files.exists(dir.resolve("oom/model")), "nothing trained");
     }
 }

@@ -15,10 +15,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** Trains a wav2vec2 CTC model from scratch on a manifest and exports it in Hugging Face format. */
@@ -88,11 +90,18 @@ final class TrainCommand implements Callable<Integer> {
         }
         Path validationManifest = validation != null ? validation : manifests.get(0).resolveSibling("heldout.tsv");
         List<Trainer.Example> train = new ArrayList<>();
-        for (Path manifest : manifests) {
-            train.addAll(load(manifest, limit == null ? null : limit - train.size()));
+        try {
+            for (Path manifest : manifests) {
+                load(manifest, limit == null ? null : limit - train.size(), train);
+            }
+        } catch (OutOfMemoryError e) {
+            throw outOfHeap(train);
         }
-        List<Trainer.Example> held = Files.isRegularFile(validationManifest)
-                ? load(validationManifest, 100) : train.subList(0, Math.min(20, train.size()));
+        List<Trainer.Example> held = train.subList(0, Math.min(20, train.size()));
+        if (Files.isRegularFile(validationManifest)) {
+            held = new ArrayList<>();
+            load(validationManifest, 100, held);
+        }
         try (Backend backend = device.backend()) {
             System.err.printf("train: %d training and %d validation utterances, config %s, %d steps of %d, "
                             + "peak lr %.1e%s, on %s%n",
@@ -108,25 +117,52 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static List<Trainer.Example> load(Path manifestFile, Integer limit) throws Exception {
+    /** Adds at most {@code limit} (null: every) utterance of the manifest to {@code examples}, held in memory. */
+    private static void load(Path manifestFile, Integer limit, List<Trainer.Example> examples) throws Exception {
         Vocabulary vocabulary = Vocabulary.base960h();
         // Redrawn in place on a terminal; one line each in a log file.
         boolean console = System.console() != null;
-        List<Trainer.Example> examples = new ArrayList<>();
+        int loaded = 0;
         for (Manifest.Entry entry : Manifest.read(manifestFile).entries()) {
-            if (limit != null && examples.size() >= limit) {
+            if (limit != null && loaded >= limit) {
                 break;
             }
             float[] input = FeatureExtractor.normalize(AudioLoader.load16k(entry.audio()));
             examples.add(new Trainer.Example(input, entry.reference(), Trainer.encode(entry.reference(), vocabulary)));
-            if (examples.size() % 500 == 0) {
+            loaded++;
+            if (loaded % 500 == 0) {
                 System.err.printf(console ? "\rtrain: loaded %d utterances from %s" : "train: loaded %d utterances from %s%n",
-                        examples.size(), manifestFile);
+                        loaded, manifestFile);
             }
         }
         if (console) {
             System.err.println();
         }
-        return examples;
+    }
+
+    /**
+     * The training audio is held in memory as floats: when it does not fit, say how much the manifests need (projected
+     * from what was loaded) and how to give the JVM that much, instead of a bare OutOfMemoryError.
+     */
+    private IllegalStateException outOfHeap(List<Trainer.Example> loaded) throws IOException {
+        int count = loaded.size();
+        long samples = loaded.stream().mapToLong(example -> example.inputValues().length).sum();
+        loaded.clear(); // the heap back, for what follows
+        int wanted = 0;
+        for (Path manifest : manifests) {
+            wanted += Manifest.read(manifest).entries().size();
+        }
+        if (limit != null) {
+            wanted = Math.min(wanted, limit);
+        }
+        double gib = 1024.0 * 1024 * 1024;
+        double heldGib = Float.BYTES * samples / gib;
+        double neededGib = count == 0 ? heldGib : heldGib * wanted / count;
+        return new IllegalStateException(String.format(Locale.ROOT,
+                "out of memory after loading %d of %d training utterances (%.2f GiB of audio as floats; this JVM may use"
+                        + " %.2f GiB). All of them need about %.1f GiB of heap plus the model's: give the JVM more, e.g."
+                        + " TTA_JAVA_OPTS=-Xmx%dg bin/tta train ..., or train on fewer (--limit N)",
+                count, wanted, heldGib, Runtime.getRuntime().maxMemory() / gib, neededGib,
+                (int) Math.ceil(neededGib * 1.25) + 2));
     }
 }
