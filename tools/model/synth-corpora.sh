@@ -8,7 +8,8 @@ out=${1:-runs}
 text=../shared/data/text/ljspeech-sentences.txt
 
 # 1. 2,000 sentences by 15 espeak-ng and flite voices, and the held-out set: 200 other sentences by
-#    3 voices never trained on (espeak en-us+f4 and en-gb-x-gbclan+m1, flite awb).
+#    3 voices never trained on (espeak en-us+f4 and en-gb-x-gbclan+m1, flite awb), in heldout.tsv; its second half
+#    is also dev.tsv (validation during training, decoder tuning), so the first half stays the test set.
 bin/tta synth --text "$text" --out "$out/synth"
 
 # 2. The first 1,500 of those training sentences (same seed) by festival's two diphone voices and its HTS voice.

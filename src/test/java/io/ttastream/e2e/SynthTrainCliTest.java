@@ -48,7 +48,10 @@ class SynthTrainCliTest {
         assertEquals(0, TtaCli.commandLine().execute("synth", "--text", text.toString(), "--out", corpus.toString(),
                 "--count", "6", "--held-out-count", "2", "--voices", "espeak:en-us,flite:slt,festival:kal_diphone", "--held-out", "espeak:en-gb"));
         assertEquals(6, Files.readAllLines(corpus.resolve("train.tsv")).size());
-        assertEquals(2, Files.readAllLines(corpus.resolve("heldout.tsv")).size());
+        List<String> heldOut = Files.readAllLines(corpus.resolve("heldout.tsv"));
+        assertEquals(2, heldOut.size());
+        assertEquals(List.of(heldOut.get(1)), Files.readAllLines(corpus.resolve("dev.tsv")),
+                "the development set is the held-out set's second half");
         assertTrue(Files.readString(corpus.resolve("heldout.tsv")).contains("espeak-en-gb"), "held-out voice");
         for (String voice : List.of("espeak-en-us", "flite-slt", "festival-kal_diphone")) {
             assertEquals(2, Files.readString(corpus.resolve("train.tsv")).lines().filter(l -> l.contains(voice)).count(), voice);

@@ -69,7 +69,8 @@ final class SynthCommand implements Callable<Integer> {
     int count = 2000;
 
     @Option(names = "--held-out-count",
-            description = "Held-out utterances (0: no held-out set). Default: ${DEFAULT-VALUE}.")
+            description = "Held-out utterances (0: no held-out set), all in heldout.tsv; their second half is also"
+                    + " dev.tsv, for validation and tuning, so the first half stays the test set. Default: ${DEFAULT-VALUE}.")
     int heldOutCount = 200;
 
     @Option(names = "--max-chars", description = "Skip longer sentences. Default: ${DEFAULT-VALUE}.")
@@ -111,8 +112,19 @@ final class SynthCommand implements Callable<Integer> {
         write("train.tsv", sentences.subList(0, count), trainVoices, 0);
         if (heldOutCount > 0) {
             write("heldout.tsv", sentences.subList(count, count + heldOutCount), testVoices, count);
+            writeDevelopmentHalf();
         }
         return 0;
+    }
+
+    /**
+     * The second half of the held-out set, as {@code dev.tsv}: for validation during training and for tuning decoders,
+     * so that the first half stays a test set nothing was chosen on (the model card's held-out numbers).
+     */
+    private void writeDevelopmentHalf() throws IOException {
+        List<String> heldOutLines = Files.readAllLines(out.resolve("heldout.tsv"), StandardCharsets.UTF_8);
+        List<String> secondHalf = heldOutLines.subList(heldOutLines.size() / 2, heldOutLines.size());
+        Files.write(out.resolve("dev.tsv"), secondHalf, StandardCharsets.UTF_8);
     }
 
     /**

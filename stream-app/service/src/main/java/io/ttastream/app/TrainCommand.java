@@ -33,7 +33,8 @@ final class TrainCommand implements Callable<Integer> {
     List<Path> manifests;
 
     @Option(names = "--validation", paramLabel = "TSV",
-            description = "Validation manifest (default: heldout.tsv beside the first training manifest).")
+            description = "Validation manifest (default: dev.tsv beside the first training manifest, the second half of"
+                    + " its held-out set that tta synth writes, else heldout.tsv there).")
     Path validation;
 
     @Option(names = "--config", description = "Training configuration: source or quick. Default: ${DEFAULT-VALUE}.")
@@ -88,7 +89,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "--grow-layers and --freeze-feature-encoder need a trained model to start from (--init DIR)");
         }
-        Path validationManifest = validation != null ? validation : manifests.get(0).resolveSibling("heldout.tsv");
+        Path validationManifest = validation != null ? validation : defaultValidation(manifests.get(0));
         List<Trainer.Example> train = new ArrayList<>();
         try {
             for (Path manifest : manifests) {
@@ -115,6 +116,12 @@ final class TrainCommand implements Callable<Integer> {
             new Trainer(backend, trainConfig, train, held, out, System.err).train(initial);
         }
         return 0;
+    }
+
+    /** dev.tsv beside a training manifest, where tta synth writes it, else the whole held-out set there. */
+    static Path defaultValidation(Path trainingManifest) {
+        Path dev = trainingManifest.resolveSibling("dev.tsv");
+        return Files.isRegularFile(dev) ? dev : trainingManifest.resolveSibling("heldout.tsv");
     }
 
     /** Adds at most {@code limit} (null: every) utterance of the manifest to {@code examples}, held in memory. */
