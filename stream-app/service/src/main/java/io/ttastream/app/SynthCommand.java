@@ -33,14 +33,21 @@ import java.util.concurrent.atomic.AtomicInteger;
         description = "Synthesise a speech corpus (16 kHz WAV + manifests) with espeak-ng, flite and festival voices.")
 final class SynthCommand implements Callable<Integer> {
 
-    /** A voice: engine and name, e.g. espeak:en-us+m3, flite:slt or festival:kal_diphone. */
+    /**
+     * A voice: engine and name, e.g. espeak:en-us+m3, flite:slt, festival:kal_diphone, or hts:0.40/0.60 (festival's
+     * slt HTS voice made into another speaker, {@link HtsVoiceVariant}).
+     */
     record Voice(String engine, String name) {
         static Voice parse(String spec) {
             int colon = spec.indexOf(':');
             if (colon < 0) {
                 throw new IllegalArgumentException("voice '" + spec + "' must be engine:name, e.g. espeak:en-us+f2, flite:slt or festival:kal_diphone");
             }
-            return new Voice(spec.substring(0, colon), spec.substring(colon + 1));
+            Voice voice = new Voice(spec.substring(0, colon), spec.substring(colon + 1));
+            if (voice.engine().equals("hts")) {
+                HtsVoiceVariant.parse(voice.name()); // a malformed variant fails before any synthesis
+            }
+            return voice;
         }
 
         String fileTag() {
@@ -56,7 +63,10 @@ final class SynthCommand implements Callable<Integer> {
     @Option(names = "--text", required = true, paramLabel = "FILE", description = "Sentences, one per line.")
     Path text;
 
-    @Option(names = "--voices", paramLabel = "SPEC", description = "Training voices, comma-separated engine:name. Default: a mix of espeak-ng and flite voices.")
+    @Option(names = "--voices", paramLabel = "SPEC", description = "Training voices, comma-separated engine:name: "
+            + "espeak:VOICE, flite:VOICE, festival:VOICE, or hts:ALPHA/F0RATIO (festival's slt HTS voice with another "
+            + "all-pass constant, which moves its formants, and its pitch scaled; the voice's own is hts:0.45/1). "
+            + "Default: a mix of espeak-ng and flite voices.")
     String voices = DEFAULT_VOICES;
 
     @Option(names = "--held-out", paramLabel = "SPEC", description = "Voices kept out of training, for the held-out test set.")
@@ -87,6 +97,9 @@ final class SynthCommand implements Callable<Integer> {
     @Option(names = "--jobs", description = "Parallel synthesis processes. Default: all cores.")
     int jobs = Runtime.getRuntime().availableProcessors();
 
+    /** Where this run writes the HTS voice files its hts: voices need (deleted at the end). */
+    private Path htsVoices;
+
     @Override
     public Integer call() throws Exception {
         Set<String> excluded = new HashSet<>();
@@ -105,14 +118,24 @@ final class SynthCommand implements Callable<Integer> {
                     + (count + heldOutCount) + " utterances");
         }
         Files.createDirectories(out.resolve("wav"));
+        htsVoices = Files.createTempDirectory("tta-synth-hts");
         List<Voice> trainVoices = parseVoices(voices);
         List<Voice> testVoices = parseVoices(heldOut);
         System.err.printf("synth: %d training utterances (%d voices), %d held-out (%d voices) -> %s%n", count,
                 trainVoices.size(), heldOutCount, testVoices.size(), out);
-        write("train.tsv", sentences.subList(0, count), trainVoices, 0);
-        if (heldOutCount > 0) {
-            write("heldout.tsv", sentences.subList(count, count + heldOutCount), testVoices, count);
-            writeDevelopmentHalf();
+        try {
+            write("train.tsv", sentences.subList(0, count), trainVoices, 0);
+            if (heldOutCount > 0) {
+                write("heldout.tsv", sentences.subList(count, count + heldOutCount), testVoices, count);
+                writeDevelopmentHalf();
+            }
+        } finally {
+            try (var files = Files.list(htsVoices)) {
+                for (Path file : files.toList()) {
+                    Files.delete(file);
+                }
+            }
+            Files.delete(htsVoices);
         }
         return 0;
     }
@@ -162,7 +185,7 @@ final class SynthCommand implements Callable<Integer> {
             Random random = new Random(seed * 7919 + id);
             lines.add(pool.submit(() -> {
                 String file = String.format("wav/%06d-%s.wav", id, voice.fileTag());
-                synthesize(voice, sentence, out.resolve(file), random);
+                synthesize(voice, sentence, out.resolve(file), random, htsVoices);
                 int n = done.incrementAndGet();
                 if (n % 50 == 0 || n == texts.size()) {
                     System.err.printf("\rsynth %s: %d/%d", manifestName, n, texts.size());
@@ -180,8 +203,9 @@ final class SynthCommand implements Callable<Integer> {
         System.err.println();
     }
 
-    /** Runs the engine, then resamples its output to 16 kHz mono PCM16. */
-    static void synthesize(Voice voice, String sentence, Path wav, Random random) throws IOException, InterruptedException {
+    /** Runs the engine, then resamples its output to 16 kHz mono PCM16; hts: voice files are written to htsVoices. */
+    static void synthesize(Voice voice, String sentence, Path wav, Random random, Path htsVoices)
+            throws IOException, InterruptedException {
         Path raw = Files.createTempFile("tta-synth", ".wav");
         Path text = Files.createTempFile("tta-synth", ".txt");
         try {
@@ -194,7 +218,18 @@ final class SynthCommand implements Callable<Integer> {
                 case "festival" -> List.of("text2wave", "-eval", "(voice_" + voice.name() + ")",
                         "-eval", "(Parameter.set 'Duration_Stretch " + durationStretch(random) + ")",
                         "-o", raw.toString(), text.toString());
-                default -> throw new IllegalArgumentException("unknown engine '" + voice.engine() + "' (espeak, flite, festival)");
+                // The slt HTS voice, then its engine parameters (those of the voice's own definition) with the
+                // variant's voice file in place of the original and a speaking rate: HTS voices ignore festival's
+                // Duration_Stretch.
+                case "hts" -> List.of("text2wave", "-eval", "(voice_cmu_us_slt_arctic_hts)",
+                        "-eval", "(set! hts_engine_params (list (list \"-m\" \""
+                                + HtsVoiceVariant.parse(voice.name()).materialize(htsVoices)
+                                + "\") '(\"-g\" 0.0) '(\"-b\" 0.0) '(\"-u\" 0.5) '(\"-r\" "
+                                + String.format(Locale.ROOT, "%.3f", 1 / Double.parseDouble(durationStretch(random)))
+                                + ")))",
+                        "-o", raw.toString(), text.toString());
+                default -> throw new IllegalArgumentException("unknown engine '" + voice.engine()
+                        + "' (espeak, flite, festival, hts)");
             };
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
