@@ -34,7 +34,7 @@ cp "$m2/org/jcuda/jcuda/$jcuda_version/jcuda-$jcuda_version.jar" "$out/lib/"
 unzip -q -j -o "$m2/org/jcuda/jcuda-natives/$jcuda_version/jcuda-natives-$jcuda_version-linux-x86_64.jar" \
     "lib/libJCudaDriver-$jcuda_version-linux-x86_64.so" -d "$out/native"
 
-java_command='"$here/jre/bin/java" --add-modules jdk.incubator.vector -Djava.library.path="$here/native" -cp "$here/lib/*"'
+java_command='"$here/jre/bin/java" --add-modules jdk.incubator.vector -Djava.library.path="$here/native" -Dtta.home="$here" -cp "$here/lib/*"'
 cat > "$out/run-parity.sh" <<SCRIPT
 #!/bin/sh
 # Every Backend op, CUDA against the CPU: prints op | max abs err | tolerance | ok; exit 0 when all pass.
@@ -62,6 +62,9 @@ if [ -n "$missing" ]; then
 fi
 mkdir -p "$out/tools/bench"
 cp "$root/tools/bench/torch_wav2vec2.py" "$out/tools/bench/"
+# --config source is the committed model's architecture: its config.json.
+mkdir -p "$out/models/source"
+cp "$root/models/source/config.json" "$out/models/source/"
 cat > "$out/run-bench.sh" <<SCRIPT
 #!/bin/sh
 # SUTA real-time factor on the GPU, Java CUDA backend and PyTorch eager side by side (see --help).

@@ -36,7 +36,7 @@ import picocli.CommandLine.Option;
         description = "Benchmark SUTA on the GPU: Java CUDA backend vs PyTorch eager on CUDA, side by side.")
 public final class BenchGpuCommand implements Callable<Integer> {
 
-    @Option(names = "--config", description = "Architecture: tiny, source or base (wav2vec2-base). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--config", description = "Architecture: tiny, source (the committed model, models/source) or base (wav2vec2-base). Default: ${DEFAULT-VALUE}.")
     String config = "base";
 
     @Option(names = "--seconds", split = ",", description = "Utterance lengths in seconds. Default: 1,5,15.")

@@ -18,7 +18,7 @@ import java.util.concurrent.Callable;
         description = "Benchmark the model forward: Java CPU backend vs PyTorch CPU, side by side.")
 final class BenchOpsCommand implements Callable<Integer> {
 
-    @Option(names = "--config", description = "tiny, source or base (wav2vec2-base). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--config", description = "tiny, source (the committed model, models/source) or base (wav2vec2-base). Default: ${DEFAULT-VALUE}.")
     String config = "base";
 
     @Option(names = "--seconds", description = "Audio length in seconds. Default: ${DEFAULT-VALUE}.")

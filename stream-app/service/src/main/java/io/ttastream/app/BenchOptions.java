@@ -1,10 +1,11 @@
 package io.ttastream.app;
 
 import io.ttastream.adaptation.model.RandomCheckpoint;
-import io.ttastream.adaptation.train.TrainConfig;
+import io.ttastream.asr.HuggingFaceCheckpoints;
 import io.ttastream.asr.Wav2Vec2Config;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.util.Arrays;
 import java.util.Random;
 
@@ -20,11 +21,15 @@ final class BenchOptions {
     @Option(names = "--no-torch", description = "Skip the PyTorch side.")
     boolean noTorch;
 
-    /** A named architecture: tiny, source (the project's model) or base (wav2vec2-base). */
-    static Wav2Vec2Config architecture(String name) {
+    /**
+     * A named architecture: tiny, source (the committed model's, from models/source/config.json, so the numbers are
+     * those of the model users run) or base (wav2vec2-base).
+     */
+    static Wav2Vec2Config architecture(String name) throws IOException {
         return switch (name) {
             case "base" -> Wav2Vec2Config.base960h();
-            case "source" -> TrainConfig.source().model();
+            case "source" -> HuggingFaceCheckpoints.readConfig(
+                    Home.path("models", "source", HuggingFaceCheckpoints.CONFIG_FILE));
             case "tiny" -> RandomCheckpoint.tinyConfig();
             default -> throw new IllegalArgumentException("configuration must be tiny, source or base, not " + name);
         };

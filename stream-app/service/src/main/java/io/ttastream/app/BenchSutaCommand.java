@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
         description = "Benchmark SUTA's real-time factor: Java CPU backend vs PyTorch CPU, side by side.")
 final class BenchSutaCommand implements Callable<Integer> {
 
-    @Option(names = "--config", split = ",", description = "Configurations: tiny, source, base. Default: tiny,source,base.")
+    @Option(names = "--config", split = ",", description = "Configurations: tiny, source (the committed model, models/source), base (wav2vec2-base). Default: tiny,source,base.")
     String[] configs = {"tiny", "source", "base"};
 
     @Option(names = "--seconds", description = "Utterance length in seconds. Default: ${DEFAULT-VALUE}.")
