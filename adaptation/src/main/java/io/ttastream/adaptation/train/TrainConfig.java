@@ -43,6 +43,8 @@ public record TrainConfig(Wav2Vec2Config model, int steps, int batchSize, double
      * adapt in real time on two CPU cores. It uses the lv60 layout (a LayerNorm after every
      * convolution, pre-LN transformer layers), which trains from scratch far more readily than the
      * base layout: a post-LN run sat on the blank plateau (CTC loss 2.92 per label) for 425 steps.
+     * The committed model (models/source) began as this recipe and was later deepened to 12 layers
+     * ({@code tta train --grow-layers 12}); its MODEL_CARD.md lists every stage.
      */
     public static TrainConfig source() {
         Wav2Vec2Config model = new Wav2Vec2Config(32, 192, 6, 3, 768, "gelu", "layer",
