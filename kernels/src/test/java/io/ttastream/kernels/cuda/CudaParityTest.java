@@ -62,11 +62,12 @@ class CudaParityTest {
         try (CpuBackend single = new CpuBackend(1)) {
             // The TF32 cases are the FP32 ones again: the same on the CPU.
             for (Case c : CudaParityCheck.cases().stream().filter(c -> c.precision() == MatmulPrecision.FP32).toList()) {
+                // Not bit for bit, so within the case's own tolerance: the Vector API evaluates tanh and lane
+                // reductions differently before and after the JIT compiles them (seen: GELU, 1.2e-7), and a sum over
+                // 1,599 frames rounds at the scale of its partial sums, not of its result (seen: the channel-major
+                // layer norm's backward, 1.5e-5).
                 Result result = CudaParityCheck.compare(c, cpu, single);
                 assertTrue(result.ok(), result::row);
-                // Not bit for bit: the Vector API evaluates tanh and lane reductions differently before and after
-                // the JIT compiles them, which shows up as a last-bit difference (seen: GELU, 1.2e-7).
-                assertTrue(result.maxAbsError() <= 1e-6, c.name() + ": " + result.maxAbsError());
             }
         }
     }
