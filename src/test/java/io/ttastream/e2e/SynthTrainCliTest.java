@@ -65,7 +65,7 @@ class SynthTrainCliTest {
         assertEquals(32, HuggingFaceCheckpoints.load(out.resolve("model")).config().vocabSize());
         assertTrue(Files.isRegularFile(out.resolve("checkpoint/trainer.properties")), "resumable checkpoint");
 
-        // The next stage of a trained pre-LN model: two layers grown to four, the CNN frozen.
+        // The next stage of a trained pre-LN model: two layers grown to four, the CNN frozen, channels masked.
         Checkpoint preLn = RandomCheckpoint.create(new Wav2Vec2Config(32, 32, 2, 2, 64, "gelu", "layer",
                 new int[]{32, 32, 32, 32, 32, 32, 32}, new int[]{10, 3, 3, 3, 3, 2, 2},
                 new int[]{5, 2, 2, 2, 2, 2, 2}, true, 16, 4, true, 1e-5, true, 0), 5);
@@ -74,7 +74,7 @@ class SynthTrainCliTest {
         Path grown = dir.resolve("grown");
         assertEquals(0, TtaCli.commandLine().execute("train", "--manifest", corpus.resolve("train.tsv").toString(),
                 "--quick", "--steps", "2", "--init", init.toString(), "--grow-layers", "4", "--freeze-feature-encoder",
-                "--peak-lr", "1e-3", "--out", grown.toString()));
+                "--peak-lr", "1e-3", "--mask-feature-prob", "0.3", "--out", grown.toString()));
         Checkpoint next = HuggingFaceCheckpoints.load(grown.resolve("model"));
         assertEquals(4, next.config().numHiddenLayers());
         String conv = "wav2vec2.feature_extractor.conv_layers.1.conv.weight";
@@ -85,6 +85,9 @@ class SynthTrainCliTest {
                 "--quick", "--steps", "2", "--init", out.resolve("model").toString(), "--grow-layers", "4",
                 "--out", dir.resolve("refused").toString()));
         assertFalse(Files.exists(dir.resolve("refused/model")));
+        assertNotEquals(0, TtaCli.commandLine().execute("train", "--manifest", corpus.resolve("train.tsv").toString(),
+                "--quick", "--steps", "2", "--mask-feature-prob", "1.5", "--out", dir.resolve("refused").toString()));
+        assertFalse(Files.exists(dir.resolve("refused/model")), "a channel-mask share outside [0, 1) is refused");
     }
 
     @Test

@@ -39,7 +39,7 @@ public final class Wav2Vec2Model {
                               Tensor projected, PositionalConvEmbedding.Activations positional,
                               Norm.Activations encoderNormBefore, List<EncoderLayer.Activations> layers,
                               Norm.Activations encoderNormAfter, Tensor hidden, Tensor logits,
-                              boolean[] maskedFrames) {
+                              SpecAugmentMask mask) {
     }
 
     public Wav2Vec2Model(Backend backend, Checkpoint checkpoint) {
@@ -99,16 +99,15 @@ public final class Wav2Vec2Model {
     }
 
     /**
-     * The forward pass with SpecAugment-style time masking for training: the projected features
-     * of every frame whose {@code maskedFrames} entry is true are replaced by the learned
-     * masked_spec_embed vector, as Hugging Face does in training mode.
+     * The forward pass with SpecAugment-style masking for training ({@link SpecAugmentMask}): masked frames of the
+     * projected features become the learned masked_spec_embed vector, masked channels become zero.
      */
-    public Activations forward(float[] inputValues, boolean[] maskedFrames) {
-        return run(inputValues, maskedFrames, true);
+    public Activations forward(float[] inputValues, SpecAugmentMask mask) {
+        return run(inputValues, mask, true);
     }
 
     /** The forward pass; without {@code keep}, each encoder layer's activations are dropped as soon as the next layer has run. */
-    private Activations run(float[] inputValues, boolean[] maskedFrames, boolean keep) {
+    private Activations run(float[] inputValues, SpecAugmentMask mask, boolean keep) {
         Tensor audio = backend.fromArray(inputValues, 1, inputValues.length);
         List<ConvFeatureEncoder.LayerActivations> features = featureEncoder.forward(audio);
         Tensor featuresChannelMajor = features.get(features.size() - 1).output();
@@ -117,8 +116,8 @@ public final class Wav2Vec2Model {
 
         Norm.Activations normedFrames = projectionNorm != null ? projectionNorm.forward(backend, frames) : null;
         Tensor projected = projection.forward(backend, normedFrames != null ? normedFrames.y() : frames);
-        if (maskedFrames != null) {
-            applyTimeMask(projected, maskedFrames);
+        if (mask != null && !mask.isEmpty()) {
+            applyMask(projected, mask);
         }
 
         PositionalConvEmbedding.Activations positional = positionalEmbedding.forward(projected);
@@ -145,45 +144,78 @@ public final class Wav2Vec2Model {
         }
         Tensor logits = lmHead.forward(backend, hidden);
         return new Activations(features, frames, normedFrames, projected, positional, normBefore, layerActivations,
-                normAfter, hidden, logits, maskedFrames);
+                normAfter, hidden, logits, mask);
     }
 
-    private void applyTimeMask(Tensor projected, boolean[] maskedFrames) {
+    private void applyMask(Tensor projected, SpecAugmentMask mask) {
         int frames = projected.dim(0);
         int width = projected.dim(1);
-        if (maskedFrames.length != frames) {
-            throw new IllegalArgumentException("time mask covers " + maskedFrames.length + " frames, the audio has " + frames);
-        }
+        checkCovers(mask, frames, width);
         float[] values = projected.toArray();
-        float[] embed = parameters.get(MASK_EMBEDDING).toArray();
-        for (int t = 0; t < frames; t++) {
-            if (maskedFrames[t]) {
-                System.arraycopy(embed, 0, values, t * width, width);
+        if (mask.frames() != null) {
+            float[] embed = parameters.get(MASK_EMBEDDING).toArray();
+            for (int t = 0; t < frames; t++) {
+                if (mask.frames()[t]) {
+                    System.arraycopy(embed, 0, values, t * width, width);
+                }
+            }
+        }
+        if (mask.channels() != null) {
+            for (int t = 0; t < frames; t++) {
+                for (int c = 0; c < width; c++) {
+                    if (mask.channels()[c]) {
+                        values[t * width + c] = 0;
+                    }
+                }
             }
         }
         projected.copyFrom(values);
     }
 
-    /** Masked frames take their gradient from masked_spec_embed, not from the projection below. */
-    private void routeMaskedGradient(Tensor dProjected, boolean[] maskedFrames, Gradients grads) {
+    private static void checkCovers(SpecAugmentMask mask, int frames, int width) {
+        if (mask.frames() != null && mask.frames().length != frames) {
+            throw new IllegalArgumentException("time mask covers " + mask.frames().length + " frames, the audio has " + frames);
+        }
+        if (mask.channels() != null && mask.channels().length != width) {
+            throw new IllegalArgumentException("channel mask covers " + mask.channels().length + " channels, the model has " + width);
+        }
+    }
+
+    /**
+     * Zeroed channels pass no gradient down; masked frames pass theirs to masked_spec_embed, not to the projection
+     * below.
+     */
+    private void routeMaskedGradient(Tensor dProjected, SpecAugmentMask mask, Gradients grads) {
+        int frames = dProjected.dim(0);
         int width = dProjected.dim(1);
         float[] d = dProjected.toArray();
-        Tensor dEmbed = grads.of(MASK_EMBEDDING);
-        float[] embedGrad = dEmbed != null ? dEmbed.toArray() : null;
-        for (int t = 0; t < maskedFrames.length; t++) {
-            if (maskedFrames[t]) {
+        if (mask.channels() != null) {
+            for (int t = 0; t < frames; t++) {
                 for (int c = 0; c < width; c++) {
-                    if (embedGrad != null) {
-                        embedGrad[c] += d[t * width + c];
+                    if (mask.channels()[c]) {
+                        d[t * width + c] = 0;
                     }
-                    d[t * width + c] = 0;
                 }
             }
         }
-        dProjected.copyFrom(d);
-        if (dEmbed != null) {
-            dEmbed.copyFrom(embedGrad);
+        if (mask.frames() != null) {
+            Tensor dEmbed = grads.of(MASK_EMBEDDING);
+            float[] embedGrad = dEmbed != null ? dEmbed.toArray() : null;
+            for (int t = 0; t < frames; t++) {
+                if (mask.frames()[t]) {
+                    for (int c = 0; c < width; c++) {
+                        if (embedGrad != null) {
+                            embedGrad[c] += d[t * width + c];
+                        }
+                        d[t * width + c] = 0;
+                    }
+                }
+            }
+            if (dEmbed != null) {
+                dEmbed.copyFrom(embedGrad);
+            }
         }
+        dProjected.copyFrom(d);
     }
 
     /**
@@ -210,8 +242,8 @@ public final class Wav2Vec2Model {
         Tensor dProjected = backend.allocate(dHidden.shape());
         backend.copy(dProjected, dHidden);
         positionalEmbedding.backward(dProjected, dHidden, a.positional(), grads);
-        if (a.maskedFrames() != null) {
-            routeMaskedGradient(dProjected, a.maskedFrames(), grads);
+        if (a.mask() != null && !a.mask().isEmpty()) {
+            routeMaskedGradient(dProjected, a.mask(), grads);
         }
 
         boolean featuresTrained = featureEncoder.isTrained(grads);

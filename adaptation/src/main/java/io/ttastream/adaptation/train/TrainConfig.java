@@ -15,6 +15,9 @@ import io.ttastream.asr.Wav2Vec2Config;
  * @param clipNorm       global gradient-norm clipping threshold
  * @param maskTimeProb   SpecAugment: fraction of frames that start a masked span (wav2vec2: 0.05)
  * @param maskTimeLength SpecAugment: frames per masked span (wav2vec2: 10)
+ * @param maskFeatureProb SpecAugment: fraction of the projected features' channels that start a zeroed span, the
+ *                       same span in every frame (Hugging Face's mask_feature_prob; 0 turns it off)
+ * @param maskFeatureLength SpecAugment: channels per zeroed span (Hugging Face's mask_feature_length, 10)
  * @param speedPerturbation each training utterance is played at a speed drawn uniformly from
  *                       1 +- this (to 1/100), shifting its pitch and formants with its tempo like a
  *                       different speaker (Kaldi's speed perturbation); 0 turns it off
@@ -29,7 +32,7 @@ import io.ttastream.asr.Wav2Vec2Config;
  */
 public record TrainConfig(Wav2Vec2Config model, int steps, int batchSize, double peakLr, int warmupSteps,
                           double weightDecay, double clipNorm, double maskTimeProb, int maskTimeLength,
-                          double speedPerturbation, double bandLimitProb, int validateEvery, long seed,
+                          double maskFeatureProb, int maskFeatureLength, double speedPerturbation, double bandLimitProb, int validateEvery, long seed,
                           boolean freezeFeatureEncoder) {
 
     /** The band-limiting cutoff range: from telephone bandwidth to just below the 8 kHz Nyquist limit. */
@@ -51,7 +54,7 @@ public record TrainConfig(Wav2Vec2Config model, int steps, int batchSize, double
                 new int[]{128, 128, 128, 128, 128, 128, 128}, new int[]{10, 3, 3, 3, 3, 2, 2},
                 new int[]{5, 2, 2, 2, 2, 2, 2}, true, 64, 8, true, 1e-5, true, 0);
         // About ten passes over a 2,000-utterance synthetic corpus (bin/tta synth defaults to that size).
-        return new TrainConfig(model, 3000, 8, 5e-4, 300, 0.01, 1.0, 0.05, 10, 0.1, 0.3, 250, 1234, false);
+        return new TrainConfig(model, 3000, 8, 5e-4, 300, 0.01, 1.0, 0.05, 10, 0.0, 10, 0.1, 0.3, 250, 1234, false);
     }
 
     /** A toy model and a few steps: exercises the whole training path in seconds (tests, --quick). */
@@ -59,7 +62,7 @@ public record TrainConfig(Wav2Vec2Config model, int steps, int batchSize, double
         Wav2Vec2Config model = new Wav2Vec2Config(32, 32, 2, 2, 64, "gelu", "group",
                 new int[]{32, 32, 32, 32, 32, 32, 32}, new int[]{10, 3, 3, 3, 3, 2, 2},
                 new int[]{5, 2, 2, 2, 2, 2, 2}, false, 16, 4, false, 1e-5, true, 0);
-        return new TrainConfig(model, 60, 2, 3e-3, 10, 0.0, 1.0, 0.0, 10, 0.0, 0.0, 20, 7, false);
+        return new TrainConfig(model, 60, 2, 3e-3, 10, 0.0, 1.0, 0.0, 10, 0.0, 10, 0.0, 0.0, 20, 7, false);
     }
 
     public static TrainConfig named(String name) {
@@ -72,17 +75,23 @@ public record TrainConfig(Wav2Vec2Config model, int steps, int batchSize, double
 
     public TrainConfig withSteps(int newSteps) {
         return new TrainConfig(model, newSteps, batchSize, peakLr, warmupSteps, weightDecay, clipNorm, maskTimeProb,
-                maskTimeLength, speedPerturbation, bandLimitProb, validateEvery, seed, freezeFeatureEncoder);
+                maskTimeLength, maskFeatureProb, maskFeatureLength, speedPerturbation, bandLimitProb, validateEvery, seed, freezeFeatureEncoder);
     }
 
     public TrainConfig withPeakLr(double newPeakLr) {
         return new TrainConfig(model, steps, batchSize, newPeakLr, warmupSteps, weightDecay, clipNorm, maskTimeProb,
-                maskTimeLength, speedPerturbation, bandLimitProb, validateEvery, seed, freezeFeatureEncoder);
+                maskTimeLength, maskFeatureProb, maskFeatureLength, speedPerturbation, bandLimitProb, validateEvery, seed, freezeFeatureEncoder);
+    }
+
+    public TrainConfig withFeatureMasking(double newMaskFeatureProb) {
+        return new TrainConfig(model, steps, batchSize, peakLr, warmupSteps, weightDecay, clipNorm, maskTimeProb,
+                maskTimeLength, newMaskFeatureProb, maskFeatureLength, speedPerturbation, bandLimitProb, validateEvery,
+                seed, freezeFeatureEncoder);
     }
 
     public TrainConfig withFrozenFeatureEncoder(boolean frozen) {
         return new TrainConfig(model, steps, batchSize, peakLr, warmupSteps, weightDecay, clipNorm, maskTimeProb,
-                maskTimeLength, speedPerturbation, bandLimitProb, validateEvery, seed, frozen);
+                maskTimeLength, maskFeatureProb, maskFeatureLength, speedPerturbation, bandLimitProb, validateEvery, seed, frozen);
     }
 
     /** Linear warm-up, then linear decay to zero at the last step. */

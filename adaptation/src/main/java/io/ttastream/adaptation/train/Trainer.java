@@ -6,6 +6,7 @@ import io.ttastream.adaptation.loss.CtcLoss;
 import io.ttastream.adaptation.metrics.ErrorRate;
 import io.ttastream.adaptation.model.Gradients;
 import io.ttastream.adaptation.model.ParameterGroups;
+import io.ttastream.adaptation.model.SpecAugmentMask;
 import io.ttastream.adaptation.model.Wav2Vec2Model;
 import io.ttastream.adaptation.optim.AdamW;
 import io.ttastream.asr.Checkpoint;
@@ -31,7 +32,7 @@ import java.util.SplittableRandom;
 
 /**
  * Supervised CTC training of a wav2vec2 model from scratch: AdamW with warm-up and linear decay,
- * global gradient-norm clipping, speed perturbation, random band limiting, SpecAugment time masking, periodic
+ * global gradient-norm clipping, speed perturbation, random band limiting, SpecAugment time and channel masking, periodic
  * validation (CER/WER) with a progress line, checkpoints it resumes from, and a Hugging Face export of the final
  * weights.
  *
@@ -133,7 +134,11 @@ public final class Trainer {
                 float[] input = limitBand(perturbSpeed(example.inputValues(), config.speedPerturbation(), random),
                         config.bandLimitProb(), random);
                 int frames = model.frameCount(input.length);
-                Wav2Vec2Model.Activations a = model.forward(input, timeMask(frames, random));
+                SpecAugmentMask mask = new SpecAugmentMask(
+                        maskedSpans(frames, config.maskTimeProb(), config.maskTimeLength(), random),
+                        maskedSpans(model.config().hiddenSize(), config.maskFeatureProb(), config.maskFeatureLength(),
+                                random));
+                Wav2Vec2Model.Activations a = model.forward(input, mask);
                 CtcLoss.Result r = ctc.compute(a.logits().toArray(), frames, model.vocabulary().size(), example.targets());
                 if (!r.reachable()) {
                     continue; // too short for its transcript: nothing to learn from it
@@ -218,17 +223,21 @@ public final class Trainer {
         return FeatureExtractor.normalize(new Corruption.LowPass(cutoffHz).apply(input, 0));
     }
 
-    /** SpecAugment time masks: spans of maskTimeLength frames starting at random frames. */
-    private boolean[] timeMask(int frames, Random random) {
-        if (config.maskTimeProb() <= 0 || frames <= config.maskTimeLength()) {
+    /**
+     * A SpecAugment mask over {@code length} frames or channels (Hugging Face's _compute_mask_indices): about
+     * {@code prob * length / span} spans of {@code span} entries, rounded at random, starting anywhere, overlaps
+     * allowed; null when masking is off or the axis is no longer than one span.
+     */
+    static boolean[] maskedSpans(int length, double prob, int span, Random random) {
+        if (prob <= 0 || length <= span) {
             return null;
         }
-        boolean[] mask = new boolean[frames];
-        int spans = (int) (config.maskTimeProb() * frames / config.maskTimeLength() + random.nextDouble());
+        boolean[] mask = new boolean[length];
+        int spans = (int) (prob * length / span + random.nextDouble());
         for (int s = 0; s < spans; s++) {
-            int start = random.nextInt(frames - config.maskTimeLength());
-            for (int t = start; t < start + config.maskTimeLength(); t++) {
-                mask[t] = true;
+            int start = random.nextInt(length - span);
+            for (int i = start; i < start + span; i++) {
+                mask[i] = true;
             }
         }
         return mask;

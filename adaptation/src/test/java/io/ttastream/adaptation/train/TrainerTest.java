@@ -18,12 +18,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -136,6 +140,35 @@ class TrainerTest {
         assertSame(input, Trainer.limitBand(input, 0, new Random(1)), "0 turns it off");
     }
 
+    @Test
+    void specAugmentMasksAboutTheChosenShareInWholeSpans() {
+        // 192 channels, 0.15, spans of 10: 2.88 spans on average (2 or 3), overlaps allowed.
+        Random random = new Random(9);
+        int spans = 0, masked = 0, trials = 2000;
+        for (int trial = 0; trial < trials; trial++) {
+            boolean[] mask = Trainer.maskedSpans(192, 0.15, 10, random);
+            int runs = 0, run = 0, total = 0;
+            for (int i = 0; i <= mask.length; i++) {
+                if (i < mask.length && mask[i]) {
+                    run++;
+                    total++;
+                } else if (run > 0) {
+                    assertTrue(run >= 10, "a masked run shorter than one span: " + run);
+                    runs++;
+                    run = 0;
+                }
+            }
+            assertTrue(runs >= 1 && runs <= 3 && total <= 30, "runs " + runs + ", masked " + total);
+            assertTrue(mask[191] == false, "a span starts at most at length - span");
+            masked += total;
+            spans += runs;
+        }
+        assertEquals(0.15 * 0.95, masked / (192.0 * trials), 0.02, "masked share (overlaps make it a little less)");
+        assertTrue(spans / (double) trials < 2.88, "overlapping spans merge into one run");
+        assertNull(Trainer.maskedSpans(192, 0, 10, new Random(1)), "0 turns it off");
+        assertNull(Trainer.maskedSpans(10, 0.5, 10, new Random(1)), "no span fits");
+    }
+
     private static float[] differences(float[] x) {
         float[] d = new float[x.length - 1];
         for (int i = 0; i < d.length; i++) {
@@ -184,6 +217,25 @@ class TrainerTest {
         Checkpoint exported = HuggingFaceCheckpoints.load(dir.resolve("model"));
         double after = meanCtcLoss(exported, data);
         assertTrue(after < 0.7 * before, "CTC loss per label " + before + " -> " + after);
+    }
+
+    @Test
+    void channelMaskingChangesWhatTrainingLearnsAndKeepsItFinite() throws Exception {
+        Checkpoint initial = RandomCheckpoint.create(TrainConfig.quick().model(), 3);
+        Map<String, float[]> trained = new HashMap<>();
+        for (double prob : new double[]{0, 0.5}) {
+            Path out = dir.resolve("mask-" + prob);
+            TrainConfig config = TrainConfig.quick().withSteps(4).withFeatureMasking(prob);
+            new Trainer(BACKEND, config, examples(), examples().subList(0, 2), out,
+                    new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).train(initial);
+            float[] weights = HuggingFaceCheckpoints.load(out.resolve("model")).tensor("lm_head.weight").data();
+            for (float w : weights) {
+                assertTrue(Float.isFinite(w));
+            }
+            trained.put("p" + prob, weights);
+        }
+        assertFalse(java.util.Arrays.equals(trained.get("p0.0"), trained.get("p0.5")),
+                "the same seed with and without channel masks trains the same weights");
     }
 
     @Test

@@ -51,6 +51,12 @@ final class TrainCommand implements Callable<Integer> {
                     + "linearly to 0 at the last step).")
     Double peakLr;
 
+    @Option(names = "--mask-feature-prob", paramLabel = "P",
+            description = "SpecAugment channel masking: the fraction of the projected features' channels that start a "
+                    + "zeroed span of the configuration's length, the same channels in every frame (Hugging Face's "
+                    + "mask_feature_prob). Default: the configuration's (0, off).")
+    Double maskFeatureProb;
+
     @Option(names = "--limit", description = "Use at most this many training utterances.")
     Integer limit;
 
@@ -84,6 +90,12 @@ final class TrainCommand implements Callable<Integer> {
         if (peakLr != null) {
             trainConfig = trainConfig.withPeakLr(peakLr);
         }
+        if (maskFeatureProb != null) {
+            if (maskFeatureProb < 0 || maskFeatureProb >= 1) {
+                throw new IllegalArgumentException("--mask-feature-prob must be in [0, 1), not " + maskFeatureProb);
+            }
+            trainConfig = trainConfig.withFeatureMasking(maskFeatureProb);
+        }
         trainConfig = trainConfig.withFrozenFeatureEncoder(freezeFeatureEncoder);
         if (init == null && (growLayers != null || freezeFeatureEncoder)) {
             throw new IllegalArgumentException(
@@ -105,9 +117,10 @@ final class TrainCommand implements Callable<Integer> {
         }
         try (Backend backend = device.backend()) {
             System.err.printf("train: %d training and %d validation utterances, config %s, %d steps of %d, "
-                            + "peak lr %.1e%s, on %s%n",
+                            + "peak lr %.1e, masking %.2f of frames and %.2f of channels%s, on %s%n",
                     train.size(), held.size(), quick ? "quick" : config, trainConfig.steps(), trainConfig.batchSize(),
-                    trainConfig.peakLr(), freezeFeatureEncoder ? ", feature encoder frozen" : "", backend.name());
+                    trainConfig.peakLr(), trainConfig.maskTimeProb(), trainConfig.maskFeatureProb(),
+                    freezeFeatureEncoder ? ", feature encoder frozen" : "", backend.name());
             Checkpoint initial = init != null
                     ? HuggingFaceCheckpoints.load(init) : RandomCheckpoint.create(trainConfig.model(), trainConfig.seed());
             if (growLayers != null) {
