@@ -10,6 +10,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +21,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -77,6 +80,14 @@ class TranscribeCliTest {
                 "--strategy", "source,suta", "--steps", "2", "--noise", noise.toString(), "--snr", "5");
         assertTrue(sideBySide.contains("noise.wav at 5.0 dB SNR"), sideBySide);
         assertTrue(sideBySide.contains("| source |") && sideBySide.contains("| suta |"), sideBySide);
+
+        // Nothing to score is an error, not a perfect 0%.
+        Files.writeString(dir.resolve("empty.tsv"), "# no utterances\n");
+        StringWriter errors = new StringWriter();
+        int code = TtaCli.commandLine().setErr(new PrintWriter(errors))
+                .execute("wer", "--model", model.toString(), "--manifest", dir.resolve("empty.tsv").toString());
+        assertNotEquals(0, code);
+        assertTrue(errors.toString().contains("lists no utterances"), errors.toString());
     }
 
     private static final Path DATA = Path.of("../../shared/data");

@@ -42,6 +42,11 @@ final class WerCommand implements Callable<Integer> {
         if (limit != null) {
             entries = entries.subList(0, Math.min(limit, entries.size()));
         }
+        if (entries.isEmpty()) {
+            // Error rates of nothing would print as 0%: a perfect score for a mistyped filter.
+            throw new IllegalArgumentException("manifest " + manifest + " lists no utterances to score"
+                    + (limit != null ? " (--limit " + limit + ")" : ""));
+        }
         try (Recogniser recogniser = Recogniser.load(modelOptions.modelDirectory(), modelOptions.backend())) {
             List<Strategy> strategies = adaptation.create(recogniser, adaptation.strategiesOr(List.of("source")), decoding);
             List<ErrorRate> errors = new ArrayList<>();
