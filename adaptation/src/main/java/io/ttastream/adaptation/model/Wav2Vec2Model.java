@@ -160,16 +160,22 @@ public final class Wav2Vec2Model {
                 }
             }
         }
-        if (mask.channels() != null) {
-            for (int t = 0; t < frames; t++) {
-                for (int c = 0; c < width; c++) {
-                    if (mask.channels()[c]) {
-                        values[t * width + c] = 0;
-                    }
+        zeroChannels(values, frames, width, mask.channels());
+        projected.copyFrom(values);
+    }
+
+    /** Zeroes the masked channels of every frame of a [frames, width] row-major array (no mask: nothing). */
+    private static void zeroChannels(float[] values, int frames, int width, boolean[] channels) {
+        if (channels == null) {
+            return;
+        }
+        for (int t = 0; t < frames; t++) {
+            for (int c = 0; c < width; c++) {
+                if (channels[c]) {
+                    values[t * width + c] = 0;
                 }
             }
         }
-        projected.copyFrom(values);
     }
 
     private static void checkCovers(SpecAugmentMask mask, int frames, int width) {
@@ -189,15 +195,7 @@ public final class Wav2Vec2Model {
         int frames = dProjected.dim(0);
         int width = dProjected.dim(1);
         float[] d = dProjected.toArray();
-        if (mask.channels() != null) {
-            for (int t = 0; t < frames; t++) {
-                for (int c = 0; c < width; c++) {
-                    if (mask.channels()[c]) {
-                        d[t * width + c] = 0;
-                    }
-                }
-            }
-        }
+        zeroChannels(d, frames, width, mask.channels());
         if (mask.frames() != null) {
             Tensor dEmbed = grads.of(MASK_EMBEDDING);
             float[] embedGrad = dEmbed != null ? dEmbed.toArray() : null;
