@@ -32,8 +32,15 @@ import io.ttastream.asr.Wav2Vec2Config;
  */
 public record TrainConfig(Wav2Vec2Config model, int steps, int batchSize, double peakLr, int warmupSteps,
                           double weightDecay, double clipNorm, double maskTimeProb, int maskTimeLength,
-                          double maskFeatureProb, int maskFeatureLength, double speedPerturbation, double bandLimitProb, int validateEvery, long seed,
-                          boolean freezeFeatureEncoder) {
+                          double maskFeatureProb, int maskFeatureLength, double speedPerturbation,
+                          double bandLimitProb, int validateEvery, long seed, boolean freezeFeatureEncoder) {
+
+    public TrainConfig {
+        if (maskFeatureProb < 0 || maskFeatureProb >= 1) {
+            throw new IllegalArgumentException(
+                    "the channel-mask share (--mask-feature-prob) must be in [0, 1), not " + maskFeatureProb);
+        }
+    }
 
     /** The band-limiting cutoff range: from telephone bandwidth to just below the 8 kHz Nyquist limit. */
     public static final double BAND_LIMIT_MIN_HZ = 3_400;
@@ -75,12 +82,14 @@ public record TrainConfig(Wav2Vec2Config model, int steps, int batchSize, double
 
     public TrainConfig withSteps(int newSteps) {
         return new TrainConfig(model, newSteps, batchSize, peakLr, warmupSteps, weightDecay, clipNorm, maskTimeProb,
-                maskTimeLength, maskFeatureProb, maskFeatureLength, speedPerturbation, bandLimitProb, validateEvery, seed, freezeFeatureEncoder);
+                maskTimeLength, maskFeatureProb, maskFeatureLength, speedPerturbation, bandLimitProb, validateEvery,
+                seed, freezeFeatureEncoder);
     }
 
     public TrainConfig withPeakLr(double newPeakLr) {
         return new TrainConfig(model, steps, batchSize, newPeakLr, warmupSteps, weightDecay, clipNorm, maskTimeProb,
-                maskTimeLength, maskFeatureProb, maskFeatureLength, speedPerturbation, bandLimitProb, validateEvery, seed, freezeFeatureEncoder);
+                maskTimeLength, maskFeatureProb, maskFeatureLength, speedPerturbation, bandLimitProb, validateEvery,
+                seed, freezeFeatureEncoder);
     }
 
     public TrainConfig withFeatureMasking(double newMaskFeatureProb) {

@@ -32,9 +32,9 @@ import java.util.SplittableRandom;
 
 /**
  * Supervised CTC training of a wav2vec2 model from scratch: AdamW with warm-up and linear decay,
- * global gradient-norm clipping, speed perturbation, random band limiting, SpecAugment time and channel masking, periodic
- * validation (CER/WER) with a progress line, checkpoints it resumes from, and a Hugging Face export of the final
- * weights.
+ * global gradient-norm clipping, speed perturbation, random band limiting, SpecAugment time and channel masking,
+ * periodic validation (CER/WER) with a progress line, checkpoints it resumes from, and a Hugging Face export of the
+ * final weights.
  *
  * <p>A step sums the gradients of {@code batchSize} utterances, each forwarded on its own (no
  * padding), which equals a padded batch's gradient under CTC's "mean" reduction.

@@ -29,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -167,6 +168,8 @@ class TrainerTest {
         assertTrue(spans / (double) trials < 2.88, "overlapping spans merge into one run");
         assertNull(Trainer.maskedSpans(192, 0, 10, new Random(1)), "0 turns it off");
         assertNull(Trainer.maskedSpans(10, 0.5, 10, new Random(1)), "no span fits");
+        assertThrows(IllegalArgumentException.class, () -> TrainConfig.quick().withFeatureMasking(1.0));
+        assertThrows(IllegalArgumentException.class, () -> TrainConfig.quick().withFeatureMasking(-0.1));
     }
 
     private static float[] differences(float[] x) {

@@ -91,9 +91,6 @@ final class TrainCommand implements Callable<Integer> {
             trainConfig = trainConfig.withPeakLr(peakLr);
         }
         if (maskFeatureProb != null) {
-            if (maskFeatureProb < 0 || maskFeatureProb >= 1) {
-                throw new IllegalArgumentException("--mask-feature-prob must be in [0, 1), not " + maskFeatureProb);
-            }
             trainConfig = trainConfig.withFeatureMasking(maskFeatureProb);
         }
         trainConfig = trainConfig.withFrozenFeatureEncoder(freezeFeatureEncoder);
