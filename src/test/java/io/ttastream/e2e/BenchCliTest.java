@@ -31,6 +31,10 @@ class BenchCliTest {
         assertTrue(table.contains("AC") && table.contains("GS"), table);
         String csv = Files.readString(out.resolve("report.csv"));
         assertTrue(csv.lines().count() >= 3, csv);
+        // dsuta's slow update comes every 5 utterances: after the 5th and the 10th (indices 4 and 9).
+        String events = Files.readString(out.resolve("events.csv"));
+        assertTrue(events.startsWith("index,strategy,kind,reason,value\n"), events);
+        assertTrue(events.contains("\n4,dsuta,slow-update,") && events.contains("\n9,dsuta,slow-update,"), events);
         assertTrue(Files.size(out.resolve("wer-over-time.png")) > 1000);
         String html = Files.readString(out.resolve("wer-over-time.html"));
         assertTrue(html.contains("<svg") && html.contains("dsuta"), "self-contained SVG plot");

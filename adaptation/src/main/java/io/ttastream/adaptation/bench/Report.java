@@ -39,12 +39,14 @@ public final class Report {
     }
 
     /**
-     * Something a strategy did at an utterance: {@code kind} is {@link #RESET} or
-     * {@link #SLOW_UPDATE} (others are listed but not drawn specially); {@code reason} says why.
+     * Something a strategy did at an utterance: {@code kind} is {@link #RESET}, {@link #SLOW_UPDATE}
+     * or {@link #DRIFT} (a shift detector's check, {@code value} its z statistic); {@code reason} says
+     * why; {@code value} is the event's number (NaN when it has none).
      */
-    public record Event(int index, String strategy, String kind, String reason) {
+    public record Event(int index, String strategy, String kind, String reason, double value) {
         public static final String RESET = "reset";
         public static final String SLOW_UPDATE = "slow-update";
+        public static final String DRIFT = "drift";
     }
 
     /** Totals over a set of utterances. */
@@ -82,6 +84,7 @@ public final class Report {
 
     private final List<UtteranceResult> results;
     private final List<Event> events;
+    private final double driftThreshold;
     private final List<String> strategies;
     private final List<String> domains;
     private final Map<String, Map<String, Totals>> byDomain = new LinkedHashMap<>();
@@ -89,8 +92,17 @@ public final class Report {
 
     /** A report over every strategy's per-utterance results and the events they logged. */
     public Report(List<UtteranceResult> results, List<Event> events) {
+        this(results, events, Double.NaN);
+    }
+
+    /**
+     * The same, with the z above which a shift detector counts a buffer as shifted, drawn as a line
+     * on the plot's drift panel (NaN: none drawn).
+     */
+    public Report(List<UtteranceResult> results, List<Event> events, double driftThreshold) {
         this.results = List.copyOf(results);
         this.events = List.copyOf(events);
+        this.driftThreshold = driftThreshold;
         LinkedHashSet<String> strategyOrder = new LinkedHashSet<>();
         LinkedHashSet<String> domainOrder = new LinkedHashSet<>();
         this.results.stream().sorted(Comparator.comparingInt(UtteranceResult::index)).forEach(r -> {
@@ -125,6 +137,17 @@ public final class Report {
         return events;
     }
 
+    /** The shift detector's z threshold, NaN when the report was not given one. */
+    public double driftThreshold() {
+        return driftThreshold;
+    }
+
+    /** A strategy's events of one kind, in stream order. */
+    public List<Event> events(String strategy, String kind) {
+        return events.stream().filter(e -> e.strategy().equals(strategy) && e.kind().equals(kind))
+                .sorted(Comparator.comparingInt(Event::index)).toList();
+    }
+
     /** A strategy's totals in one domain (all zero when it has no utterance there). */
     public Totals totals(String strategy, String domain) {
         return byDomain.getOrDefault(strategy, Map.of()).getOrDefault(domain, Totals.NONE);
@@ -137,7 +160,7 @@ public final class Report {
 
     /** How many events of {@code kind} a strategy had. */
     public long eventCount(String strategy, String kind) {
-        return events.stream().filter(e -> e.strategy().equals(strategy) && e.kind().equals(kind)).count();
+        return events(strategy, kind).size();
     }
 
     /**
@@ -209,6 +232,16 @@ public final class Report {
         return out.toString();
     }
 
+    /** Every event, one row each in stream order: index, strategy, kind, reason and value (empty when it has none). */
+    public String eventsCsv() {
+        StringBuilder out = new StringBuilder("index,strategy,kind,reason,value\n");
+        events.stream().sorted(Comparator.comparingInt(Event::index)).forEach(e -> out.append(e.index()).append(',')
+                .append(csvField(e.strategy())).append(',').append(csvField(e.kind())).append(',')
+                .append(csvField(e.reason())).append(',')
+                .append(Double.isNaN(e.value()) ? "" : String.format(Locale.ROOT, "%.6g", e.value())).append('\n'));
+        return out.toString();
+    }
+
     private static void csvRow(StringBuilder out, String strategy, String domain, Totals t) {
         ErrorRate.Edits w = t.words();
         out.append(String.format(Locale.ROOT, "%s,%s,%d,%d,%d,%d,%d,%.6f,%d,%d,%.6f,%.3f,%.3f,%.6f%n", csvField(strategy),
@@ -250,19 +283,22 @@ public final class Report {
     }
 
     /**
-     * Writes {@code report.md}, {@code report.csv}, {@code wer-over-time.png} and
-     * {@code wer-over-time.html} into {@code folder} (created if needed) and returns their paths.
+     * Writes {@code report.md}, {@code report.csv}, {@code events.csv}, {@code wer-over-time.png} and
+     * {@code wer-over-time.html} into {@code folder} (created if needed) and returns their paths. The
+     * plot is taller by a drift panel when some strategy reported drift statistics.
      */
     public List<Path> writeAll(Path folder, int window) throws IOException {
         Files.createDirectories(folder);
+        int height = WerPlot.heightFor(this);
         List<Path> written = new ArrayList<>();
         written.add(Files.writeString(folder.resolve("report.md"), markdown(), StandardCharsets.UTF_8));
         written.add(Files.writeString(folder.resolve("report.csv"), csv(), StandardCharsets.UTF_8));
+        written.add(Files.writeString(folder.resolve("events.csv"), eventsCsv(), StandardCharsets.UTF_8));
         Path png = folder.resolve("wer-over-time.png");
-        writePng(png, WerPlot.DEFAULT_WIDTH, WerPlot.DEFAULT_HEIGHT, window);
+        writePng(png, WerPlot.DEFAULT_WIDTH, height, window);
         written.add(png);
         written.add(Files.writeString(folder.resolve("wer-over-time.html"),
-                html(WerPlot.DEFAULT_WIDTH, WerPlot.DEFAULT_HEIGHT, window), StandardCharsets.UTF_8));
+                html(WerPlot.DEFAULT_WIDTH, height, window), StandardCharsets.UTF_8));
         return written;
     }
 }

@@ -71,6 +71,8 @@ public final class ContinualStrategy implements Strategy {
      * after a slow update taken while at most {@code GOOD_FRACTION} of the window was empty.
      */
     static final int COLLAPSE_WINDOW = 10;
+    /** The z above which dsuta's shift detector counts a checked buffer as shifted. */
+    public static final double SHIFT_THRESHOLD = ShiftDetector.Config.reference().zThreshold();
     static final double COLLAPSE_FRACTION = 0.8;
     static final double GOOD_FRACTION = 0.2;
 

@@ -41,8 +41,8 @@ class ReportTest {
                 result(1, "suta", "AC", new Edits(1, 0, 0, 10), 4, 2),
                 result(2, "suta", "BA", new Edits(1, 1, 0, 5), 4, 4),
                 result(3, "suta", "BA", new Edits(0, 0, 1, 5), 4, 4)),
-                List.of(new Report.Event(2, "suta", Report.Event.RESET, "shift detected"),
-                        new Report.Event(3, "suta", Report.Event.SLOW_UPDATE, "every 2")));
+                List.of(new Report.Event(2, "suta", Report.Event.RESET, "shift detected", 3.5),
+                        new Report.Event(3, "suta", Report.Event.SLOW_UPDATE, "every 2", 1)));
     }
 
     @Test
@@ -93,7 +93,7 @@ class ReportTest {
     void writesAPngAndASelfContainedHtmlPlot(@TempDir Path folder) throws IOException {
         Report report = handMade();
         List<Path> written = report.writeAll(folder, 2);
-        assertEquals(4, written.size());
+        assertEquals(5, written.size());
         for (Path file : written) assertTrue(Files.size(file) > 100, file + " is nearly empty");
 
         BufferedImage png = ImageIO.read(folder.resolve("wer-over-time.png").toFile());
@@ -112,6 +112,40 @@ class ReportTest {
         assertEquals(1, count(html, "stroke-dasharray"), "one reset line");
         assertTrue(html.contains("<title>suta</title>"));
         assertFalse(html.contains("<script") || html.contains("src=") || html.contains("href="), "self-contained");
+    }
+
+    @Test
+    void eventsCsvListsEveryEventInStreamOrderWithItsValue() {
+        Report report = new Report(handMade().results(), List.of(
+                new Report.Event(3, "suta", Report.Event.SLOW_UPDATE, "buffer of 2", 1),
+                new Report.Event(1, "suta", Report.Event.DRIFT, "buffer check", -0.25),
+                new Report.Event(2, "suta", Report.Event.RESET, "collapse, 8 of 10 empty", Double.NaN)));
+        assertEquals("""
+                index,strategy,kind,reason,value
+                1,suta,drift,buffer check,-0.250000
+                2,suta,reset,"collapse, 8 of 10 empty",
+                3,suta,slow-update,buffer of 2,1.00000
+                """, report.eventsCsv());
+        assertEquals(1, report.eventCount("suta", Report.Event.DRIFT));
+        assertEquals(1, report.eventCount("suta", Report.Event.SLOW_UPDATE), "a drift check is not a slow update");
+    }
+
+    @Test
+    void driftStatisticsGetTheirOwnPanelWithTheThreshold(@TempDir Path folder) throws IOException {
+        Report plain = handMade();
+        List<Report.Event> events = new java.util.ArrayList<>(plain.events());
+        events.add(new Report.Event(1, "suta", Report.Event.DRIFT, "buffer check", 0.5));
+        events.add(new Report.Event(3, "suta", Report.Event.DRIFT, "buffer check", 1e6));
+        Report report = new Report(plain.results(), events, 2.0);
+        report.writeAll(folder, 2);
+
+        BufferedImage png = ImageIO.read(folder.resolve("wer-over-time.png").toFile());
+        assertEquals(WerPlot.DEFAULT_HEIGHT + WerPlot.DRIFT_PANEL_HEIGHT, png.getHeight(), "taller by the drift panel");
+        String html = Files.readString(folder.resolve("wer-over-time.html"));
+        assertEquals(3, count(html, "<polyline"), "two WER lines and suta's drift line");
+        assertTrue(html.contains("<title>suta drift z</title>"));
+        assertTrue(html.contains("shift threshold z = 2"), "the threshold is drawn and named");
+        assertTrue(html.contains("clipped at 20"), "a huge z is clipped, not allowed to flatten the rest");
     }
 
     private static int count(String text, String needle) {

@@ -6,6 +6,7 @@ import io.ttastream.adaptation.bench.StreamBuilder;
 import io.ttastream.adaptation.bench.StreamItem;
 import io.ttastream.adaptation.bench.StreamSpec;
 import io.ttastream.adaptation.metrics.ErrorRate;
+import io.ttastream.adaptation.strategy.ContinualStrategy;
 import io.ttastream.adaptation.strategy.Strategy;
 import io.ttastream.app.cli.DecoderOptions;
 import io.ttastream.asr.audio.FeatureExtractor;
@@ -46,7 +47,7 @@ final class BenchCommand implements Callable<Integer> {
                     + "or blocks:manifest=...,domains=AC+GS,block=20,repeat=3 (grammar: StreamSpec).")
     String stream;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder for report.md, report.csv, wer-over-time.png/.html.")
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder for report.md, report.csv, events.csv (resets, slow updates, drift statistics), wer-over-time.png/.html.")
     Path out;
 
     @Option(names = "--window", description = "Moving-window size of the WER curve. Default: ${DEFAULT-VALUE}.")
@@ -73,14 +74,13 @@ final class BenchCommand implements Callable<Integer> {
                             ErrorRate.wordEdits(item.utterance().reference(), outcome.text()),
                             ErrorRate.charEdits(item.utterance().reference(), outcome.text()), seconds, audioSeconds));
                     for (Strategy.Event e : outcome.events()) {
-                        events.add(new Report.Event(item.index(), strategy.name(),
-                                e.kind().equals(Strategy.Event.RESET) ? Report.Event.RESET : Report.Event.SLOW_UPDATE, e.reason()));
+                        events.add(new Report.Event(item.index(), strategy.name(), e.kind(), e.reason(), e.statistic()));
                     }
                 }
                 progress.update(item.index() + 1);
             }
         }
-        Report report = new Report(results, events);
+        Report report = new Report(results, events, ContinualStrategy.SHIFT_THRESHOLD);
         Files.createDirectories(out);
         List<Path> written = report.writeAll(out, window);
         System.out.println(report.markdown());
