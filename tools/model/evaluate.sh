@@ -16,7 +16,7 @@ noises=(../shared/data/noise/background/running_tap.wav ../shared/data/noise/ms-
 
 run() { echo; echo "## $1"; shift; bin/tta wer --model "$model" ${decoder_options[@]+"${decoder_options[@]}"} "$@" 2>&1 | grep -v '^WARNING: Using incubator' | grep -v '^\[' ; }
 
-run "(a) held-out synthetic voices, first 100" --manifest "$heldout" --limit 100 --strategy source
+run "(a) held-out synthetic voices, first 100" --manifest "$heldout" --limit 100 --strategy source,suta
 # The same 100 by voice (the file name ends in the voice's tag); paths made absolute for the temporary manifests.
 by_voice=$(mktemp -d)
 trap 'rm -rf "$by_voice"' EXIT
@@ -24,7 +24,7 @@ heldout_dir=$(cd "$(dirname "$heldout")" && pwd)
 head -n 100 "$heldout" | sed "s#^#$heldout_dir/#" > "$by_voice/all.tsv"
 for voice in $(cut -f1 "$by_voice/all.tsv" | sed 's#.*/[0-9]*-##; s#\.wav$##' | sort -u); do
   grep -- "-$voice.wav" "$by_voice/all.tsv" > "$by_voice/$voice.tsv"
-  run "(a) held-out voice $voice" --manifest "$by_voice/$voice.tsv" --strategy source
+  run "(a) held-out voice $voice" --manifest "$by_voice/$voice.tsv" --strategy source,suta
 done
 run "(b) real speech: LJ Speech (32)" --manifest "$speech/ljspeech.tsv" --strategy source,suta
 run "(b) real speech: LibriVox (5)" --manifest "$speech/librivox.tsv" --strategy source,suta

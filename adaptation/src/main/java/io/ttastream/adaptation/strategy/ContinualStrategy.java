@@ -60,6 +60,9 @@ public final class ContinualStrategy implements Strategy {
         }
     }
 
+    /** The z above which dsuta's shift detector counts a checked buffer as shifted. */
+    public static final double SHIFT_THRESHOLD = ShiftDetector.Config.reference().zThreshold();
+
     /** A reset of the slow weights (to the source, or to the last known-good weights on collapse), with why. */
     public record Reset(int utterance, String reason, double statistic) {
     }
@@ -71,8 +74,6 @@ public final class ContinualStrategy implements Strategy {
      * after a slow update taken while at most {@code GOOD_FRACTION} of the window was empty.
      */
     static final int COLLAPSE_WINDOW = 10;
-    /** The z above which dsuta's shift detector counts a checked buffer as shifted. */
-    public static final double SHIFT_THRESHOLD = ShiftDetector.Config.reference().zThreshold();
     static final double COLLAPSE_FRACTION = 0.8;
     static final double GOOD_FRACTION = 0.2;
 
