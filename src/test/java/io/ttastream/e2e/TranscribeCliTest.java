@@ -139,6 +139,33 @@ class TranscribeCliTest {
     }
 
     @Test
+    void aMissingFileIsOneLineNamingIt() throws Exception {
+        Path model = dir.resolve("model");
+        HuggingFaceCheckpoints.save(RandomCheckpoint.create(RandomCheckpoint.tinyConfig(), 5), model, Safetensors.DType.F16);
+        writeWav("a.wav", 16000, 0.5);
+        Files.writeString(dir.resolve("m.tsv"), "a.wav\tHELLO\nwav/gone.wav\tGOODBYE\n");
+
+        String werErrors = errorsOf("wer", "--model", model.toString(), "--manifest", dir.resolve("m.tsv").toString());
+        assertTrue(werErrors.startsWith("tta wer: manifest " + dir.resolve("m.tsv") + ": 1 of 2 audio files not found, the first "
+                + dir.resolve("wav/gone.wav").toAbsolutePath()), werErrors);
+        assertEquals(1, werErrors.strip().lines().count(), "no stack trace: " + werErrors);
+
+        String manifestErrors = errorsOf("wer", "--model", model.toString(), "--manifest", dir.resolve("none.tsv").toString());
+        assertEquals("tta wer: manifest not found: " + dir.resolve("none.tsv"), manifestErrors.strip());
+
+        String modelErrors = errorsOf("transcribe", "--model", dir.resolve("no-model").toString(), dir.resolve("a.wav").toString());
+        assertTrue(modelErrors.startsWith("tta transcribe: "), modelErrors);
+        assertEquals(1, modelErrors.strip().lines().count(), "no stack trace: " + modelErrors);
+    }
+
+    /** Runs a command that must fail (exit code 1) and returns what it wrote to standard error. */
+    private static String errorsOf(String... args) {
+        StringWriter errors = new StringWriter();
+        assertEquals(1, TtaCli.commandLine().setErr(new PrintWriter(errors)).execute(args), "exit code of tta " + String.join(" ", args));
+        return errors.toString();
+    }
+
+    @Test
     void everyCommandHasHelp() {
         for (String command : new String[]{"demo", "transcribe", "wer", "synth", "train", "bench", "bench-ops", "bench-suta", "serve", "produce", "state", "bench-state"}) {
             String help = run(command, "--help");

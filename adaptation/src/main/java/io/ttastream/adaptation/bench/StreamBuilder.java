@@ -30,7 +30,7 @@ public final class StreamBuilder {
     /** Reads the spec's manifests, resolves its domains against the data folder and builds the stream. */
     public static List<StreamItem> build(StreamSpec spec) throws IOException {
         List<Manifest.Entry> pool = new ArrayList<>();
-        for (Path manifest : spec.manifests()) pool.addAll(Manifest.read(manifest).entries());
+        for (Path manifest : spec.manifests()) pool.addAll(Manifest.read(manifest).requireAudio().entries());
         return build(spec, pool, new Domains(dataRoot(spec)));
     }
 

@@ -38,4 +38,18 @@ public record Manifest(Path file, List<Entry> entries) {
         }
         return new Manifest(file, List.copyOf(entries));
     }
+
+    /**
+     * This manifest, once every audio file it lists is there: a run fails before its model loads, not at the first
+     * missing file after minutes of work.
+     */
+    public Manifest requireAudio() throws IOException {
+        List<Path> missing = entries.stream().map(Entry::audio).filter(audio -> !Files.isRegularFile(audio)).toList();
+        if (!missing.isEmpty()) {
+            throw new IOException("manifest " + file + ": " + missing.size() + " of " + entries.size()
+                    + " audio files not found, the first " + missing.get(0)
+                    + " (paths are relative to the manifest's folder)");
+        }
+        return this;
+    }
 }

@@ -81,7 +81,7 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         strategy = adaptation.strategiesOr(List.of("suta")).get(0);
         Path manifestPath = manifest != null ? manifest : Home.path("..", "shared", "data", "speech", "ljspeech.tsv");
-        List<Manifest.Entry> entries = Manifest.read(manifestPath).entries();
+        List<Manifest.Entry> entries = Manifest.read(manifestPath).requireAudio().entries();
         entries = entries.subList(0, Math.min(limit, entries.size()));
         Domains corruptions = new Domains(Home.path("..", "shared", "data"));
         Path work = Files.createTempDirectory("tta-demo");

@@ -99,6 +99,9 @@ final class TrainCommand implements Callable<Integer> {
                     "--grow-layers and --freeze-feature-encoder need a trained model to start from (--init DIR)");
         }
         Path validationManifest = validation != null ? validation : defaultValidation(manifests.get(0));
+        for (Path manifest : manifests) {
+            Manifest.read(manifest).requireAudio(); // a missing file stops the run now, not after minutes of loading
+        }
         List<Trainer.Example> train = new ArrayList<>();
         try {
             for (Path manifest : manifests) {

@@ -6,6 +6,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -40,7 +41,8 @@ final class TranscribeCommand implements Callable<Integer> {
                         System.out.println(prefix + file + "\t" + strategy.process(input).text());
                     }
                 } catch (Exception e) {
-                    System.err.println("tta transcribe: " + file + ": " + e.getMessage());
+                    System.err.println("tta transcribe: " + file + ": "
+                            + (e instanceof NoSuchFileException ? "no such file" : e.getMessage()));
                     failures++;
                 }
             }

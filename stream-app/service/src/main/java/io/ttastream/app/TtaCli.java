@@ -2,6 +2,9 @@ package io.ttastream.app;
 
 import io.ttastream.state.cli.BenchStateCommand;
 import io.ttastream.state.cli.StateCommand;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.NoSuchFileException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -36,7 +39,28 @@ public final class TtaCli implements Runnable {
 
     /** The configured command line, for tests that run commands in-process. */
     public static CommandLine commandLine() {
-        return new CommandLine(new TtaCli());
+        return new CommandLine(new TtaCli()).setExecutionExceptionHandler(TtaCli::reportUserError);
+    }
+
+    /**
+     * An error the user can fix (a missing or unreadable file, a bad value) prints one line naming the command and exits
+     * with 1; anything else is a bug and keeps its stack trace.
+     */
+    static int reportUserError(Exception e, CommandLine command, CommandLine.ParseResult parsed) throws Exception {
+        if (!(e instanceof IOException || e instanceof UncheckedIOException || e instanceof IllegalArgumentException)) {
+            throw e;
+        }
+        command.getErr().println("tta " + command.getCommandName() + ": " + describe(e));
+        return 1;
+    }
+
+    /** The message of a user error; a missing file's exception names only the path. */
+    static String describe(Exception e) {
+        Throwable cause = e instanceof UncheckedIOException unchecked ? unchecked.getCause() : e;
+        if (cause instanceof NoSuchFileException missing) {
+            return "no such file: " + missing.getFile();
+        }
+        return cause.getMessage() != null ? cause.getMessage() : cause.toString();
     }
 
     @Override

@@ -38,7 +38,7 @@ final class WerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<Manifest.Entry> entries = Manifest.read(manifest).entries();
+        List<Manifest.Entry> entries = Manifest.read(manifest).requireAudio().entries();
         if (limit != null) {
             entries = entries.subList(0, Math.min(limit, entries.size()));
         }
