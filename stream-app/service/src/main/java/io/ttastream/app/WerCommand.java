@@ -1,5 +1,6 @@
 package io.ttastream.app;
 
+import io.ttastream.adaptation.bench.ProgressBar;
 import io.ttastream.adaptation.data.Manifest;
 import io.ttastream.adaptation.metrics.ErrorRate;
 import io.ttastream.adaptation.strategy.Strategy;
@@ -53,6 +54,8 @@ final class WerCommand implements Callable<Integer> {
             strategies.forEach(s -> errors.add(new ErrorRate()));
             double[] seconds = new double[strategies.size()];
             double audioSeconds = 0;
+            // --verbose prints a block per utterance, progress enough; a bar on stderr would cut into it.
+            ProgressBar progress = verbose ? null : new ProgressBar(entries.size());
             for (int u = 0; u < entries.size(); u++) {
                 Manifest.Entry entry = entries.get(u);
                 float[] input = adaptation.inputValues(entry.audio());
@@ -70,9 +73,10 @@ final class WerCommand implements Callable<Integer> {
                                 100 * edits.rate());
                     }
                 }
-                System.err.printf("\r[%d/%d]", u + 1, entries.size());
+                if (progress != null) {
+                    progress.update(u + 1);
+                }
             }
-            System.err.println();
             System.out.printf("manifest %s (%s): %d utterances, %d reference words, %.1f s of audio, %s, %s%n",
                     manifest, adaptation.corruption(), entries.size(), errors.get(0).referenceWords(), audioSeconds,
                     recogniser.device(), decoding.describe());
