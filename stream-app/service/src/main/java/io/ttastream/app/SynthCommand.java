@@ -14,8 +14,10 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,15 +29,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Speaks sentences with Debian's text-to-speech engines to make a training corpus: each sentence
  * gets one voice (cycling through the list) with a seeded random speed (and pitch, for espeak-ng).
  * The held-out voices speak a separate set of sentences and never appear in the training manifest.
- * Engines: espeak-ng (formant synthesis), flite (CMU voices) and festival (diphone and HTS voices).
+ * Engines: espeak-ng (formant synthesis), flite (CMU voices) and festival (diphone and HTS voices, and its
+ * Italian, Czech and Finnish diphone voices speaking English through a phone mapping, {@code accent.scm}).
  */
 @Command(name = "synth", mixinStandardHelpOptions = true,
         description = "Synthesise a speech corpus (16 kHz WAV + manifests) with espeak-ng, flite and festival voices.")
 final class SynthCommand implements Callable<Integer> {
 
     /**
-     * A voice: engine and name, e.g. espeak:en-us+m3, flite:slt, festival:kal_diphone, or hts:0.40/0.60 (festival's
-     * slt HTS voice made into another speaker, {@link HtsVoiceVariant}).
+     * A voice: engine and name, e.g. espeak:en-us+m3, flite:slt, festival:kal_diphone, hts:0.40/0.60 (festival's
+     * slt HTS voice made into another speaker, {@link HtsVoiceVariant}), or accent:pc_diphone (an Italian speaker
+     * saying English, {@link #ACCENT_LANGUAGES}).
      */
     record Voice(String engine, String name) {
         static Voice parse(String spec) {
@@ -46,6 +50,10 @@ final class SynthCommand implements Callable<Integer> {
             Voice voice = new Voice(spec.substring(0, colon), spec.substring(colon + 1));
             if (voice.engine().equals("hts")) {
                 HtsVoiceVariant.parse(voice.name()); // a malformed variant fails before any synthesis
+            }
+            if (voice.engine().equals("accent") && !ACCENT_LANGUAGES.containsKey(voice.name())) {
+                throw new IllegalArgumentException("accent voice '" + voice.name() + "' is not one of "
+                        + new TreeSet<>(ACCENT_LANGUAGES.keySet()));
             }
             return voice;
         }
@@ -58,14 +66,25 @@ final class SynthCommand implements Callable<Integer> {
     static final String DEFAULT_VOICES = "espeak:en-us,espeak:en-us+m2,espeak:en-us+f2,espeak:en-us+m4,"
             + "espeak:en-gb,espeak:en-gb+f3,espeak:en-gb-x-rp+m3,espeak:en-gb-scotland,espeak:en-gb-scotland+f1,"
             + "espeak:en-029,espeak:en-029+f4,espeak:en-gb-x-gbcwmd+m5,flite:kal16,flite:slt,flite:rms";
+    /**
+     * The festival voices of other languages that {@code accent.scm} makes speak English, and their languages: Debian's
+     * festvox-italp16k, festvox-itapc16k, festvox-czech-dita, festvox-czech-machac, festvox-czech-ph and
+     * festvox-suopuhe-mv. Its Finnish female voice, suo_fi_lj_diphone, lacks one in eight of the diphones English needs
+     * (silence takes their place) and is left out.
+     */
+    static final Map<String, String> ACCENT_LANGUAGES = Map.of("pc_diphone", "italian", "lp_diphone", "italian",
+            "czech_dita", "czech", "czech_machac", "czech", "czech_ph", "czech", "hy_fi_mv_diphone", "finnish");
+
     static final String DEFAULT_HELD_OUT = "espeak:en-us+f4,espeak:en-gb-x-gbclan+m1,flite:awb";
 
     @Option(names = "--text", required = true, paramLabel = "FILE", description = "Sentences, one per line.")
     Path text;
 
     @Option(names = "--voices", paramLabel = "SPEC", description = "Training voices, comma-separated engine:name: "
-            + "espeak:VOICE, flite:VOICE, festival:VOICE, or hts:ALPHA/F0RATIO (festival's slt HTS voice with another "
-            + "all-pass constant, which moves its formants, and its pitch scaled; the voice's own is hts:0.45/1). "
+            + "espeak:VOICE, flite:VOICE, festival:VOICE, hts:ALPHA/F0RATIO (festival's slt HTS voice with another "
+            + "all-pass constant, which moves its formants, and its pitch scaled; the voice's own is hts:0.45/1), or "
+            + "accent:VOICE (an Italian, Czech or Finnish festival voice speaking English: pc_diphone, lp_diphone, "
+            + "czech_dita, czech_machac, czech_ph, hy_fi_mv_diphone). "
             + "Default: a mix of espeak-ng and flite voices.")
     String voices = DEFAULT_VOICES;
 
@@ -97,8 +116,8 @@ final class SynthCommand implements Callable<Integer> {
     @Option(names = "--jobs", description = "Parallel synthesis processes. Default: all cores.")
     int jobs = Runtime.getRuntime().availableProcessors();
 
-    /** Where this run writes the HTS voice files its hts: voices need (deleted at the end). */
-    private Path htsVoices;
+    /** Where this run writes the HTS voice files of its hts: voices and accent.scm (deleted at the end). */
+    private Path scratch;
 
     @Override
     public Integer call() throws Exception {
@@ -118,7 +137,8 @@ final class SynthCommand implements Callable<Integer> {
                     + (count + heldOutCount) + " utterances");
         }
         Files.createDirectories(out.resolve("wav"));
-        htsVoices = Files.createTempDirectory("tta-synth-hts");
+        scratch = Files.createTempDirectory("tta-synth");
+        writeAccentScript(scratch);
         List<Voice> trainVoices = parseVoices(voices);
         List<Voice> testVoices = parseVoices(heldOut);
         System.err.printf("synth: %d training utterances (%d voices), %d held-out (%d voices) -> %s%n", count,
@@ -130,12 +150,12 @@ final class SynthCommand implements Callable<Integer> {
                 writeDevelopmentHalf();
             }
         } finally {
-            try (var files = Files.list(htsVoices)) {
+            try (var files = Files.list(scratch)) {
                 for (Path file : files.toList()) {
                     Files.delete(file);
                 }
             }
-            Files.delete(htsVoices);
+            Files.delete(scratch);
         }
         return 0;
     }
@@ -185,7 +205,7 @@ final class SynthCommand implements Callable<Integer> {
             Random random = new Random(seed * 7919 + id);
             lines.add(pool.submit(() -> {
                 String file = String.format("wav/%06d-%s.wav", id, voice.fileTag());
-                synthesize(voice, sentence, out.resolve(file), random, htsVoices);
+                synthesize(voice, sentence, out.resolve(file), random, scratch);
                 int n = done.incrementAndGet();
                 if (n % 50 == 0 || n == texts.size()) {
                     System.err.printf("\rsynth %s: %d/%d", manifestName, n, texts.size());
@@ -203,8 +223,11 @@ final class SynthCommand implements Callable<Integer> {
         System.err.println();
     }
 
-    /** Runs the engine, then resamples its output to 16 kHz mono PCM16; hts: voice files are written to htsVoices. */
-    static void synthesize(Voice voice, String sentence, Path wav, Random random, Path htsVoices)
+    /**
+     * Runs the engine, then resamples its output to 16 kHz mono PCM16. hts: voice files are written to scratch,
+     * where accent: voices find accent.scm.
+     */
+    static void synthesize(Voice voice, String sentence, Path wav, Random random, Path scratch)
             throws IOException, InterruptedException {
         Path raw = Files.createTempFile("tta-synth", ".wav");
         Path text = Files.createTempFile("tta-synth", ".txt");
@@ -223,25 +246,37 @@ final class SynthCommand implements Callable<Integer> {
                 // Duration_Stretch.
                 case "hts" -> List.of("text2wave", "-eval", "(voice_cmu_us_slt_arctic_hts)",
                         "-eval", "(set! hts_engine_params (list (list \"-m\" \""
-                                + HtsVoiceVariant.parse(voice.name()).materialize(htsVoices)
+                                + HtsVoiceVariant.parse(voice.name()).materialize(scratch)
                                 + "\") '(\"-g\" 0.0) '(\"-b\" 0.0) '(\"-u\" 0.5) '(\"-r\" "
                                 + String.format(Locale.ROOT, "%.3f", 1 / Double.parseDouble(durationStretch(random)))
                                 + ")))",
                         "-o", raw.toString(), text.toString());
+                // A Scheme string: the sentence's double quotes go (usable sentences have no backslash).
+                case "accent" -> List.of("festival", "-b", scratch.resolve("accent.scm").toString(),
+                        String.format(Locale.ROOT, "(accent-say \"%s\" '%s \"%s\" %s \"%s\")", voice.name(),
+                                ACCENT_LANGUAGES.get(voice.name()), sentence.replace("\"", ""), durationStretch(random), raw));
                 default -> throw new IllegalArgumentException("unknown engine '" + voice.engine()
-                        + "' (espeak, flite, festival, hts)");
+                        + "' (espeak, flite, festival, hts, accent)");
             };
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (process.waitFor() != 0 || Files.size(raw) < 100) {
                 throw new IOException(String.join(" ", command) + " failed: " + output.strip()
                         + " (install the engines: apt-get install espeak-ng flite festival festvox-kallpc16k"
-                        + " festvox-kdlpc16k festvox-us-slt-hts)");
+                        + " festvox-kdlpc16k festvox-us-slt-hts; for accent: voices also festvox-italp16k festvox-itapc16k"
+                        + " festvox-czech-dita festvox-czech-machac festvox-czech-ph festvox-suopuhe-mv)");
             }
             Files.write(wav, WavDecoder.encodePcm16(AudioLoader.load16k(raw), 16000));
         } finally {
             Files.deleteIfExists(raw);
             Files.deleteIfExists(text);
+        }
+    }
+
+    /** Puts accent.scm, which accent: voices run, into the scratch folder {@link #synthesize} is given. */
+    static void writeAccentScript(Path scratch) throws IOException {
+        try (var script = SynthCommand.class.getResourceAsStream("accent.scm")) {
+            Files.copy(script, scratch.resolve("accent.scm"));
         }
     }
 

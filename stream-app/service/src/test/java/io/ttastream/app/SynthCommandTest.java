@@ -1,14 +1,24 @@
 package io.ttastream.app;
 
 import io.ttastream.adaptation.metrics.ErrorRate;
+import io.ttastream.asr.audio.AudioLoader;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class SynthCommandTest {
+    @TempDir
+    Path dir;
 
     @Test
     void usableSentencesDropLongOnesDigitsAndExcludedTranscripts() {
@@ -24,5 +34,52 @@ class SynthCommandTest {
                 SynthCommand.usableSentences(lines, 45, heldOut));
         assertEquals(List.of("The presidential vehicle, in use in Dallas.", "Whose admonition it was intended."),
                 SynthCommand.usableSentences(lines, 45, Set.of()));
+    }
+
+    @Test
+    void anAccentVoiceOutsideTheListIsRefusedNamingTheOnesThereAre() {
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+                () -> SynthCommand.Voice.parse("accent:kal_diphone"));
+        assertTrue(error.getMessage().contains("czech_dita") && error.getMessage().contains("pc_diphone"),
+                error.getMessage());
+    }
+
+    private static double rms(float[] samples) {
+        double sum = 0;
+        for (float s : samples) {
+            sum += s * s;
+        }
+        return Math.sqrt(sum / samples.length);
+    }
+
+    /**
+     * Each accent voice says the sentence with kal_diphone's timing (its durations go through the phone mapping
+     * unchanged), so its audio lasts about as long as kal_diphone's own, and it is speech, not silence: a voice
+     * missing most of the diphones the mapping asks for would come out as the silence that takes their place.
+     */
+    @Test
+    void accentVoicesSayAnEnglishSentenceWithKalDiphonesTiming() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/festival"))
+                        && Files.isDirectory(Path.of("/usr/share/festival/voices/english/kal_diphone")),
+                "festival and festvox-kallpc16k are not installed");
+        String sentence = "The \"prisoner\" was led into the court by two warders.";
+        Path english = dir.resolve("kal.wav");
+        SynthCommand.synthesize(SynthCommand.Voice.parse("festival:kal_diphone"), sentence, english, new Random(7), dir);
+        float[] reference = AudioLoader.load16k(english);
+        SynthCommand.writeAccentScript(dir);
+        int voicesTried = 0;
+        for (var voice : SynthCommand.ACCENT_LANGUAGES.entrySet()) {
+            if (!Files.isDirectory(Path.of("/usr/share/festival/voices", voice.getValue(), voice.getKey()))) {
+                continue; // that voice's Debian package is not installed
+            }
+            voicesTried++;
+            Path wav = dir.resolve(voice.getKey() + ".wav");
+            SynthCommand.synthesize(SynthCommand.Voice.parse("accent:" + voice.getKey()), sentence, wav, new Random(7), dir);
+            float[] audio = AudioLoader.load16k(wav);
+            double lengthRatio = audio.length / (double) reference.length;
+            assertTrue(lengthRatio > 0.85 && lengthRatio < 1.15, voice.getKey() + ": " + lengthRatio + " of kal's length");
+            assertTrue(rms(audio) > 0.1 * rms(reference), voice.getKey() + " is (almost) silent");
+        }
+        assumeTrue(voicesTried > 0, "no accent voice installed (apt-get install festvox-itapc16k festvox-czech-dita ...)");
     }
 }
