@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
                 BenchGpuCommand.class,
                 SynthCommand.class,
                 TrainCommand.class,
+                AverageCommand.class,
                 ServeCommand.class,
                 ProduceCommand.class,
                 LoadtestCommand.class,
