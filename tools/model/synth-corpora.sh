@@ -1,6 +1,5 @@
 #!/usr/bin/env bash
-# Speaks the six synthetic corpora the source model is trained on, and two more (accent voices) for the next stage
-# (models/source/MODEL_CARD.md, "Data" and the accent experiments under "Training").
+# Speaks the eight synthetic corpora the source model is trained on (models/source/MODEL_CARD.md, "Data").
 # Needs Debian's espeak-ng, flite, festival, festvox-kallpc16k, festvox-kdlpc16k and festvox-us-slt-hts, and for corpora 7-8
 # festvox-italp16k festvox-itapc16k festvox-czech-dita festvox-czech-machac festvox-czech-ph festvox-suopuhe-mv.
 # Usage: tools/model/synth-corpora.sh [OUT_ROOT]   (default runs; 6 GB; on 2 cores corpora 1-5 take about 45 minutes, corpus 6 over an hour, 7-8 about 7 minutes each)
@@ -61,7 +60,7 @@ done
 bin/tta synth --text "$text" --out "$out/synth-hts" --seed 5 --count 4000 --held-out-count 0 \
     --exclude "$out/synth/heldout.tsv" --voices "$(IFS=,; echo "${hts_voices[*]}")"
 
-# 7. (Not in the committed model yet.) 3,600 sentences in a sixth order (seed 6) by festival's Italian, Czech and
+# 7. 3,600 sentences in a sixth order (seed 6) by festival's Italian, Czech and
 #    Finnish voices speaking English through accent.scm's phone mapping: six more real speakers. The held-out and
 #    real-speech sentences are excluded.
 accent_voices=accent:pc_diphone,accent:lp_diphone,accent:czech_dita,accent:czech_machac,accent:czech_ph,accent:hy_fi_mv_diphone
@@ -69,7 +68,7 @@ bin/tta synth --text "$text" --out "$out/synth-accent" --seed 6 --count 3600 --h
     --exclude "$out/synth/heldout.tsv,../shared/data/speech/ljspeech.tsv,../shared/data/speech/librivox.tsv" \
     --voices "$accent_voices"
 
-# 8. (Not in the committed model yet.) 3,600 more in a seventh order (seed 7) by the same six voices.
+# 8. 3,600 more in a seventh order (seed 7) by the same six voices. Corpora 7 and 8 are used from v0.9 on.
 bin/tta synth --text "$text" --out "$out/synth-accent-2" --seed 7 --count 3600 --held-out-count 0 \
     --exclude "$out/synth/heldout.tsv,../shared/data/speech/ljspeech.tsv,../shared/data/speech/librivox.tsv" \
     --voices "$accent_voices"

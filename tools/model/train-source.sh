@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Replays the eight training stages that made the committed source model (models/source/MODEL_CARD.md,
-# "Training"), each from the one before, on the corpora of tools/model/synth-corpora.sh.
+# Replays the nine training stages that made the committed source model (models/source/MODEL_CARD.md,
+# "Training"), each from the one before (v0.9 is the average of v0.8 and a run from it), on the corpora of
+# tools/model/synth-corpora.sh.
 # Usage: tools/model/train-source.sh [--dry-run] [CORPORA_ROOT [OUT_ROOT]]   (defaults: runs, runs/replay)
 #   --dry-run prints the stage commands without running them.
-# About 14 h on 2 CPU cores. Safe to stop and start again: a stage whose model is exported is skipped, and an
+# About 15.5 h on 2 CPU cores. Safe to stop and start again: a stage whose model is exported is skipped, and an
 # unfinished stage resumes from its checkpoint.
 #
 # Every stage is the card's command with its final step count. Where the original run differs, the replay cannot
@@ -17,7 +18,7 @@ dry_run=false
 if [[ ${1:-} == --dry-run ]]; then dry_run=true; shift; fi
 corpora=${1:-runs}
 out=${2:-runs/replay}
-# The six corpora's audio is about 10 GiB of floats in memory.
+# The corpora of stages v0.7-v0.9 are 10-11 GiB of floats in memory.
 export TTA_JAVA_OPTS=${TTA_JAVA_OPTS:--Xmx17g}
 
 c1=$corpora/synth/train.tsv
@@ -26,6 +27,8 @@ c3=$c2,$corpora/synth-variants/train.tsv
 c4=$c3,$corpora/synth-variants-2/train.tsv
 c5=$c4,$corpora/synth-natural/train.tsv
 c6=$c5,$corpora/synth-hts/train.tsv
+# v0.9's run leaves corpus 6 out and adds the two accent corpora.
+c5_accent=$c5,$corpora/synth-accent/train.tsv,$corpora/synth-accent-2/train.tsv
 
 previous=""
 stage() {
@@ -41,6 +44,16 @@ stage() {
   "${command[@]}" 2>&1 | tee -a "$dir/train.log"
 }
 
+# The half-and-half average of two stages' models (tta average, a "model soup").
+average() {
+  local name=$1 first=$2 second=$3
+  local command=(bin/tta average "$out/source-$first/model" "$out/source-$second/model" --out "$out/source-$name/model")
+  if $dry_run; then echo "${command[*]}"; return; fi
+  if [[ -f $out/source-$name/model/model.safetensors ]]; then echo "stage $name: done before"; return; fi
+  echo "stage $name: ${command[*]}"
+  "${command[@]}"
+}
+
 stage v0.1 "$c1" --steps 2600
 stage v0.2 "$c2" --steps 1800
 stage v0.3 "$c2" --steps 1500
@@ -49,4 +62,6 @@ stage v0.5 "$c4" --steps 2000
 stage v0.6 "$c5" --steps 2000
 stage v0.7 "$c6" --steps 6750 --grow-layers 12
 stage v0.8 "$c6" --steps 2500 --mask-feature-prob 0.15 --peak-lr 2.5e-4
-$dry_run || echo "done: $out/source-v0.8/model; measure it with tools/model/evaluate.sh $out/source-v0.8/model"
+stage v0.9-accent "$c5_accent" --steps 2250 --mask-feature-prob 0.15 --peak-lr 2e-4
+average v0.9 v0.8 v0.9-accent
+$dry_run || echo "done: $out/source-v0.9/model; measure it with tools/model/evaluate.sh $out/source-v0.9/model"
