@@ -63,12 +63,13 @@ bin/tta synth --text "$text" --out "$out/synth-hts" --seed 5 --count 4000 --held
 # 7. 3,600 sentences in a sixth order (seed 6) by festival's Italian, Czech and
 #    Finnish voices speaking English through accent.scm's phone mapping: six more real speakers. The held-out and
 #    real-speech sentences are excluded.
+accent_exclude=$out/synth/heldout.tsv,../shared/data/speech/ljspeech.tsv,../shared/data/speech/librivox.tsv
 accent_voices=accent:pc_diphone,accent:lp_diphone,accent:czech_dita,accent:czech_machac,accent:czech_ph,accent:hy_fi_mv_diphone
 bin/tta synth --text "$text" --out "$out/synth-accent" --seed 6 --count 3600 --held-out-count 0 \
-    --exclude "$out/synth/heldout.tsv,../shared/data/speech/ljspeech.tsv,../shared/data/speech/librivox.tsv" \
+    --exclude "$accent_exclude" \
     --voices "$accent_voices"
 
 # 8. 3,600 more in a seventh order (seed 7) by the same six voices. Corpora 7 and 8 are used from v0.9 on.
 bin/tta synth --text "$text" --out "$out/synth-accent-2" --seed 7 --count 3600 --held-out-count 0 \
-    --exclude "$out/synth/heldout.tsv,../shared/data/speech/ljspeech.tsv,../shared/data/speech/librivox.tsv" \
+    --exclude "$accent_exclude" \
     --voices "$accent_voices"

@@ -31,27 +31,29 @@ c6=$c5,$corpora/synth-hts/train.tsv
 c5_accent=$c5,$corpora/synth-accent/train.tsv,$corpora/synth-accent-2/train.tsv
 
 previous=""
+# Runs one stage's command unless its model is exported already (or prints it under --dry-run); later stages start
+# from it.
+run_stage() {
+  local name=$1; shift
+  local dir=$out/source-$name
+  previous=$dir
+  if $dry_run; then echo "$*"; return; fi
+  if [[ -f $dir/model/model.safetensors ]]; then echo "stage $name: done before ($dir/model)"; return; fi
+  echo "stage $name: $*"
+  mkdir -p "$dir"
+  "$@" 2>&1 | tee -a "$dir/train.log"
+}
+
 stage() {
   local name=$1 manifests=$2; shift 2
-  local dir=$out/source-$name
-  local command=(bin/tta train --manifest "$manifests" --config source --out "$dir"
-      ${previous:+--init "$previous/model"} "$@")
-  previous=$dir
-  if $dry_run; then echo "${command[*]}"; return; fi
-  if [[ -f $dir/model/model.safetensors ]]; then echo "stage $name: done before ($dir/model)"; return; fi
-  echo "stage $name: ${command[*]}"
-  mkdir -p "$dir"
-  "${command[@]}" 2>&1 | tee -a "$dir/train.log"
+  run_stage "$name" bin/tta train --manifest "$manifests" --config source --out "$out/source-$name" \
+      ${previous:+--init "$previous/model"} "$@"
 }
 
 # The half-and-half average of two stages' models (tta average, a "model soup").
 average() {
   local name=$1 first=$2 second=$3
-  local command=(bin/tta average "$out/source-$first/model" "$out/source-$second/model" --out "$out/source-$name/model")
-  if $dry_run; then echo "${command[*]}"; return; fi
-  if [[ -f $out/source-$name/model/model.safetensors ]]; then echo "stage $name: done before"; return; fi
-  echo "stage $name: ${command[*]}"
-  "${command[@]}"
+  run_stage "$name" bin/tta average "$out/source-$first/model" "$out/source-$second/model" --out "$out/source-$name/model"
 }
 
 stage v0.1 "$c1" --steps 2600
