@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Speaks the eight synthetic corpora the source model is trained on (models/source/MODEL_CARD.md, "Data").
+# Speaks the nine synthetic corpora that the source model and its experiments train on (models/source/MODEL_CARD.md, "Data").
 # Needs Debian's espeak-ng, flite, festival, festvox-kallpc16k, festvox-kdlpc16k and festvox-us-slt-hts, and for corpora 7-8
 # festvox-italp16k festvox-itapc16k festvox-czech-dita festvox-czech-machac festvox-czech-ph festvox-suopuhe-mv.
-# Usage: tools/model/synth-corpora.sh [OUT_ROOT]   (default runs; 6 GB; on 2 cores corpora 1-5 take about 45 minutes, corpus 6 over an hour, 7-8 about 7 minutes each)
+# Usage: tools/model/synth-corpora.sh [OUT_ROOT]   (default runs; 6 GB; on 2 cores corpora 1-5 take about 45 minutes, corpus 6 over an hour, 7-8 about 7 minutes each, 9 about 2 minutes)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=${1:-runs}
@@ -73,3 +73,13 @@ bin/tta synth --text "$text" --out "$out/synth-accent" --seed 6 --count 3600 --h
 bin/tta synth --text "$text" --out "$out/synth-accent-2" --seed 7 --count 3600 --held-out-count 0 \
     --exclude "$accent_exclude" \
     --voices "$accent_voices"
+
+# 9. 4,000 sentences in an eighth order (seed 9) by 24 speakers made from flite's four training voices played
+#    0.84-1.16 times as fast (warp:VOICE/FACTOR): pitch and formants move together, as another vocal tract's would.
+#    Held-out flite awb is a voice none of the others resembles; these give the flite family more speakers.
+warp_voices=()
+for voice in kal kal16 rms slt; do
+  for factor in 0.84 0.88 0.92 1.08 1.12 1.16; do warp_voices+=("warp:$voice/$factor"); done
+done
+bin/tta synth --text "$text" --out "$out/synth-warp" --seed 9 --count 4000 --held-out-count 0 \
+    --exclude "$accent_exclude" --voices "$(IFS=,; echo "${warp_voices[*]}")"

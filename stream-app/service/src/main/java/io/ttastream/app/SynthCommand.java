@@ -2,6 +2,7 @@ package io.ttastream.app;
 
 import io.ttastream.adaptation.metrics.ErrorRate;
 import io.ttastream.asr.audio.AudioLoader;
+import io.ttastream.asr.audio.Resampler;
 import io.ttastream.asr.audio.WavDecoder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -39,7 +40,8 @@ final class SynthCommand implements Callable<Integer> {
     /**
      * A voice: engine and name, e.g. espeak:en-us+m3, flite:slt, festival:kal_diphone, hts:0.40/0.60 (festival's
      * slt HTS voice made into another speaker, {@link HtsVoiceVariant}), or accent:pc_diphone (an Italian speaker
-     * saying English, {@link #ACCENT_LANGUAGES}).
+     * saying English, {@link #ACCENT_LANGUAGES}), or warp:rms/0.90 (flite's rms played 0.9 times as fast,
+     * {@link #warpFactor}).
      */
     record Voice(String engine, String name) {
         static Voice parse(String spec) {
@@ -50,6 +52,9 @@ final class SynthCommand implements Callable<Integer> {
             Voice voice = new Voice(spec.substring(0, colon), spec.substring(colon + 1));
             if (voice.engine().equals("hts")) {
                 HtsVoiceVariant.parse(voice.name()); // a malformed variant fails before any synthesis
+            }
+            if (voice.engine().equals("warp")) {
+                warpFactor(voice.name());
             }
             if (voice.engine().equals("accent") && !ACCENT_LANGUAGES.containsKey(voice.name())) {
                 throw new IllegalArgumentException("accent voice '" + voice.name() + "' is not one of "
@@ -84,7 +89,8 @@ final class SynthCommand implements Callable<Integer> {
             + "espeak:VOICE, flite:VOICE, festival:VOICE, hts:ALPHA/F0RATIO (festival's slt HTS voice with another "
             + "all-pass constant, which moves its formants, and its pitch scaled; the voice's own is hts:0.45/1), or "
             + "accent:VOICE (an Italian, Czech or Finnish festival voice speaking English: pc_diphone, lp_diphone, "
-            + "czech_dita, czech_machac, czech_ph, hy_fi_mv_diphone). "
+            + "czech_dita, czech_machac, czech_ph, hy_fi_mv_diphone), or warp:VOICE/FACTOR (a flite voice played "
+            + "FACTOR times as fast, 0.80-1.25: pitch, formants and tempo scale together, like another speaker's vocal tract). "
             + "Default: a mix of espeak-ng and flite voices.")
     String voices = DEFAULT_VOICES;
 
@@ -236,7 +242,7 @@ final class SynthCommand implements Callable<Integer> {
             List<String> command = switch (voice.engine()) {
                 case "espeak" -> List.of("espeak-ng", "-v", voice.name(), "-s", Integer.toString(130 + random.nextInt(60)),
                         "-p", Integer.toString(30 + random.nextInt(40)), "-w", raw.toString(), sentence);
-                case "flite" -> List.of("flite", "-voice", voice.name(), "--setf",
+                case "flite", "warp" -> List.of("flite", "-voice", voice.name().replaceFirst("/.*", ""), "--setf",
                         "duration_stretch=" + durationStretch(random), "-t", sentence, "-o", raw.toString());
                 case "festival" -> List.of("text2wave", "-eval", "(voice_" + voice.name() + ")",
                         "-eval", "(Parameter.set 'Duration_Stretch " + durationStretch(random) + ")",
@@ -256,7 +262,7 @@ final class SynthCommand implements Callable<Integer> {
                         String.format(Locale.ROOT, "(accent-say \"%s\" '%s \"%s\" %s \"%s\")", voice.name(),
                                 ACCENT_LANGUAGES.get(voice.name()), sentence.replace("\"", ""), durationStretch(random), raw));
                 default -> throw new IllegalArgumentException("unknown engine '" + voice.engine()
-                        + "' (espeak, flite, festival, hts, accent)");
+                        + "' (espeak, flite, festival, hts, accent, warp)");
             };
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -266,7 +272,12 @@ final class SynthCommand implements Callable<Integer> {
                         + " festvox-kdlpc16k festvox-us-slt-hts; for accent: voices also festvox-italp16k festvox-itapc16k"
                         + " festvox-czech-dita festvox-czech-machac festvox-czech-ph festvox-suopuhe-mv)");
             }
-            Files.write(wav, WavDecoder.encodePcm16(AudioLoader.load16k(raw), 16000));
+            float[] audio = AudioLoader.load16k(raw);
+            if (voice.engine().equals("warp")) {
+                // Read as if recorded at 16 kHz x factor, then brought back to 16 kHz: factor times as fast.
+                audio = Resampler.resample(audio, (int) Math.round(16000 * warpFactor(voice.name())), 16000);
+            }
+            Files.write(wav, WavDecoder.encodePcm16(audio, 16000));
         } finally {
             Files.deleteIfExists(raw);
             Files.deleteIfExists(text);
@@ -278,6 +289,24 @@ final class SynthCommand implements Callable<Integer> {
         try (var script = SynthCommand.class.getResourceAsStream("accent.scm")) {
             Files.copy(script, scratch.resolve("accent.scm"));
         }
+    }
+
+    /**
+     * The speed factor of a warp: voice, VOICE/FACTOR with FACTOR in [0.80, 1.25] and at most two decimals (so the
+     * resampling ratio stays a small fraction). Speeding a recording up by f scales every frequency by f, as a
+     * vocal tract f times shorter would: the speed perturbation of Ko et al. (2015), here to make new speakers.
+     */
+    static double warpFactor(String name) {
+        int slash = name.indexOf('/');
+        String factorText = slash < 0 ? "" : name.substring(slash + 1);
+        if (slash <= 0 || !factorText.matches("[01]\\.\\d{1,2}|1")) {
+            throw new IllegalArgumentException("warp voice '" + name + "' must be FLITE_VOICE/FACTOR, e.g. rms/0.90");
+        }
+        double factor = Double.parseDouble(factorText);
+        if (factor < 0.8 || factor > 1.25) {
+            throw new IllegalArgumentException("warp factor " + factorText + " of '" + name + "' is outside [0.80, 1.25]");
+        }
+        return factor;
     }
 
     /** A seeded random duration factor in [0.85, 1.15] for flite and festival (espeak-ng takes a rate instead). */

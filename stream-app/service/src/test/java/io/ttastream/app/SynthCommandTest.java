@@ -82,4 +82,29 @@ class SynthCommandTest {
         }
         assumeTrue(voicesTried > 0, "no accent voice installed (apt-get install festvox-itapc16k festvox-czech-dita ...)");
     }
+
+    @Test
+    void aWarpVoiceNeedsAFliteVoiceAndAFactorBetweenFourFifthsAndFiveQuarters() {
+        assertEquals(0.9, SynthCommand.warpFactor("rms/0.90"));
+        assertEquals(1.25, SynthCommand.warpFactor("slt/1.25"));
+        for (String bad : List.of("rms", "rms/", "/0.9", "rms/0.79", "rms/1.3", "rms/0.905", "rms/fast")) {
+            var error = assertThrows(IllegalArgumentException.class, () -> SynthCommand.Voice.parse("warp:" + bad));
+            assertTrue(error.getMessage().contains(bad), error.getMessage());
+        }
+    }
+
+    /** A warp at 0.8 is the same flite utterance (same seed, so same speaking rate) a quarter longer. */
+    @Test
+    void aWarpVoiceIsItsFliteVoicePlayedFactorTimesAsFast() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/flite")), "flite is not installed");
+        String sentence = "The prisoner was led into the court by two warders.";
+        Path plain = dir.resolve("slt.wav");
+        Path warped = dir.resolve("slt-slow.wav");
+        SynthCommand.synthesize(SynthCommand.Voice.parse("flite:slt"), sentence, plain, new Random(3), dir);
+        SynthCommand.synthesize(SynthCommand.Voice.parse("warp:slt/0.80"), sentence, warped, new Random(3), dir);
+        float[] reference = AudioLoader.load16k(plain);
+        float[] audio = AudioLoader.load16k(warped);
+        assertEquals(Math.ceil(reference.length / 0.8), audio.length, 1.0);
+        assertTrue(rms(audio) > 0.9 * rms(reference) && rms(audio) < 1.1 * rms(reference), "loudness kept");
+    }
 }
