@@ -95,7 +95,7 @@ class HtsVoiceVariantTest {
     }
 
     /** The median pitch of the voiced 64 ms frames, by autocorrelation over 60-400 Hz. */
-    private static double medianF0(float[] x) {
+    static double medianF0(float[] x) {
         List<Double> pitches = new java.util.ArrayList<>();
         for (int start = 0; start + 1024 <= x.length; start += 320) {
             double energy = 0;

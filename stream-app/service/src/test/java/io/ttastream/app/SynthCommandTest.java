@@ -93,7 +93,7 @@ class SynthCommandTest {
         }
     }
 
-    /** A warp at 0.8 is the same flite utterance (same seed, so same speaking rate) a quarter longer. */
+    /** A warp at 0.8 is the same flite utterance (same seed, so same speaking rate) a quarter longer and lower. */
     @Test
     void aWarpVoiceIsItsFliteVoicePlayedFactorTimesAsFast() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/flite")), "flite is not installed");
@@ -105,6 +105,7 @@ class SynthCommandTest {
         float[] reference = AudioLoader.load16k(plain);
         float[] audio = AudioLoader.load16k(warped);
         assertEquals(Math.ceil(reference.length / 0.8), audio.length, 1.0);
+        assertEquals(0.8, HtsVoiceVariantTest.medianF0(audio) / HtsVoiceVariantTest.medianF0(reference), 0.05, "pitch ratio");
         assertTrue(rms(audio) > 0.9 * rms(reference) && rms(audio) < 1.1 * rms(reference), "loudness kept");
     }
 }
