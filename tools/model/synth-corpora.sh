@@ -3,6 +3,8 @@
 # Needs Debian's espeak-ng, flite, festival, festvox-kallpc16k, festvox-kdlpc16k and festvox-us-slt-hts, and for corpora 7-8
 # festvox-italp16k festvox-itapc16k festvox-czech-dita festvox-czech-machac festvox-czech-ph festvox-suopuhe-mv.
 # Usage: tools/model/synth-corpora.sh [OUT_ROOT]   (default runs; 6 GB; on 2 cores corpora 1-5 take about 45 minutes, corpus 6 over an hour, 7-8 about 7 minutes each, 9 about 2 minutes)
+# Safe to stop and run again: --resume keeps every WAV file already spoken (change a step's options and delete its
+# folder first, or the kept files belong to the old options).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=${1:-runs}
@@ -11,10 +13,10 @@ text=../shared/data/text/ljspeech-sentences.txt
 # 1. 2,000 sentences by 15 espeak-ng and flite voices, and the held-out set: 200 other sentences by
 #    3 voices never trained on (espeak en-us+f4 and en-gb-x-gbclan+m1, flite awb), in heldout.tsv; its second half
 #    is also dev.tsv (validation during training, decoder tuning), so the first half stays the test set.
-bin/tta synth --text "$text" --out "$out/synth"
+bin/tta synth --resume --text "$text" --out "$out/synth"
 
 # 2. The first 1,500 of those training sentences (same seed) by festival's two diphone voices and its HTS voice.
-bin/tta synth --text "$text" --out "$out/synth-festival" --count 1500 --held-out-count 0 \
+bin/tta synth --resume --text "$text" --out "$out/synth-festival" --count 1500 --held-out-count 0 \
     --voices festival:kal_diphone,festival:ked_diphone,festival:cmu_us_slt_arctic_hts
 
 # 3. 6,000 sentences in another order (seed 2), none of them held out, by 81 espeak-ng voice variants spread
@@ -36,17 +38,17 @@ variant_voices() {
   voices+=(flite:kal flite:kal16 flite:rms flite:slt festival:kal_diphone festival:ked_diphone festival:cmu_us_slt_arctic_hts)
   (IFS=,; echo "${voices[*]}")
 }
-bin/tta synth --text "$text" --out "$out/synth-variants" --seed 2 --count 6000 --held-out-count 0 \
+bin/tta synth --resume --text "$text" --out "$out/synth-variants" --seed 2 --count 6000 --held-out-count 0 \
     --exclude "$out/synth/heldout.tsv" --voices "$(variant_voices 0)"
 
 # 4. 6,000 sentences in a third order (seed 3) by the same voices, each espeak variant in another accent than in 3.
-bin/tta synth --text "$text" --out "$out/synth-variants-2" --seed 3 --count 6000 --held-out-count 0 \
+bin/tta synth --resume --text "$text" --out "$out/synth-variants-2" --seed 3 --count 6000 --held-out-count 0 \
     --exclude "$out/synth/heldout.tsv" --voices "$(variant_voices 3)"
 
 # 5. 8,000 sentences in a fourth order (seed 4) by the seven flite and festival training voices alone. In corpora 1-4
 #    they speak 2,851 of 15,500 utterances, and on unseen sentences v0.5 transcribed them at 24-31% CER against 11% for
 #    the held-out espeak voices: the voices unlike espeak's formant synthesis needed more data, not other voices.
-bin/tta synth --text "$text" --out "$out/synth-natural" --seed 4 --count 8000 --held-out-count 0 \
+bin/tta synth --resume --text "$text" --out "$out/synth-natural" --seed 4 --count 8000 --held-out-count 0 \
     --exclude "$out/synth/heldout.tsv" \
     --voices flite:kal,flite:kal16,flite:rms,flite:slt,festival:kal_diphone,festival:ked_diphone,festival:cmu_us_slt_arctic_hts
 
@@ -57,7 +59,7 @@ hts_voices=()
 for alpha in 0.37 0.40 0.43 0.47 0.50 0.53; do
   for f0 in 0.55 0.65 0.8 1.0 1.15; do hts_voices+=("hts:$alpha/$f0"); done
 done
-bin/tta synth --text "$text" --out "$out/synth-hts" --seed 5 --count 4000 --held-out-count 0 \
+bin/tta synth --resume --text "$text" --out "$out/synth-hts" --seed 5 --count 4000 --held-out-count 0 \
     --exclude "$out/synth/heldout.tsv" --voices "$(IFS=,; echo "${hts_voices[*]}")"
 
 # 7. 3,600 sentences in a sixth order (seed 6) by festival's Italian, Czech and
@@ -65,12 +67,12 @@ bin/tta synth --text "$text" --out "$out/synth-hts" --seed 5 --count 4000 --held
 #    real-speech sentences are excluded.
 accent_exclude=$out/synth/heldout.tsv,../shared/data/speech/ljspeech.tsv,../shared/data/speech/librivox.tsv
 accent_voices=accent:pc_diphone,accent:lp_diphone,accent:czech_dita,accent:czech_machac,accent:czech_ph,accent:hy_fi_mv_diphone
-bin/tta synth --text "$text" --out "$out/synth-accent" --seed 6 --count 3600 --held-out-count 0 \
+bin/tta synth --resume --text "$text" --out "$out/synth-accent" --seed 6 --count 3600 --held-out-count 0 \
     --exclude "$accent_exclude" \
     --voices "$accent_voices"
 
 # 8. 3,600 more in a seventh order (seed 7) by the same six voices. Corpora 7 and 8 are used from v0.9 on.
-bin/tta synth --text "$text" --out "$out/synth-accent-2" --seed 7 --count 3600 --held-out-count 0 \
+bin/tta synth --resume --text "$text" --out "$out/synth-accent-2" --seed 7 --count 3600 --held-out-count 0 \
     --exclude "$accent_exclude" \
     --voices "$accent_voices"
 
@@ -81,5 +83,5 @@ warp_voices=()
 for voice in kal kal16 rms slt; do
   for factor in 0.84 0.88 0.92 1.08 1.12 1.16; do warp_voices+=("warp:$voice/$factor"); done
 done
-bin/tta synth --text "$text" --out "$out/synth-warp" --seed 9 --count 4000 --held-out-count 0 \
+bin/tta synth --resume --text "$text" --out "$out/synth-warp" --seed 9 --count 4000 --held-out-count 0 \
     --exclude "$accent_exclude" --voices "$(IFS=,; echo "${warp_voices[*]}")"

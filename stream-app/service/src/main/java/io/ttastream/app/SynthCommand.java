@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -119,6 +120,11 @@ final class SynthCommand implements Callable<Integer> {
                     + " corpus's held-out set, so that a new training corpus never trains on a test sentence.")
     List<Path> exclude = List.of();
 
+    @Option(names = "--resume", description = "Keep the WAV files already in --out and speak only the missing ones:"
+            + " picks up a run with the same options that was stopped (every utterance's audio depends only on the"
+            + " options and its number, and a file appears only once it is complete).")
+    boolean resume;
+
     @Option(names = "--jobs", description = "Parallel synthesis processes. Default: all cores.")
     int jobs = Runtime.getRuntime().availableProcessors();
 
@@ -211,7 +217,9 @@ final class SynthCommand implements Callable<Integer> {
             Random random = new Random(seed * 7919 + id);
             lines.add(pool.submit(() -> {
                 String file = String.format("wav/%06d-%s.wav", id, voice.fileTag());
-                synthesize(voice, sentence, out.resolve(file), random, scratch);
+                if (!(resume && Files.isRegularFile(out.resolve(file)))) {
+                    synthesize(voice, sentence, out.resolve(file), random, scratch);
+                }
                 int n = done.incrementAndGet();
                 if (n % 50 == 0 || n == texts.size()) {
                     System.err.printf("\rsynth %s: %d/%d", manifestName, n, texts.size());
@@ -277,7 +285,10 @@ final class SynthCommand implements Callable<Integer> {
                 // Read as if recorded at 16 kHz x factor, then brought back to 16 kHz: factor times as fast.
                 audio = Resampler.resample(audio, (int) Math.round(16000 * warpFactor(voice.name())), 16000);
             }
-            Files.write(wav, WavDecoder.encodePcm16(audio, 16000));
+            // Written beside and then renamed, so that a stopped run leaves no truncated file for --resume to keep.
+            Path part = wav.resolveSibling(wav.getFileName() + ".part");
+            Files.write(part, WavDecoder.encodePcm16(audio, 16000));
+            Files.move(part, wav, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(raw);
             Files.deleteIfExists(text);

@@ -10,7 +10,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.stream.Stream;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -107,5 +109,41 @@ class SynthCommandTest {
         assertEquals(Math.ceil(reference.length / 0.8), audio.length, 1.0);
         assertEquals(0.8, HtsVoiceVariantTest.medianF0(audio) / HtsVoiceVariantTest.medianF0(reference), 0.05, "pitch ratio");
         assertTrue(rms(audio) > 0.9 * rms(reference) && rms(audio) < 1.1 * rms(reference), "loudness kept");
+    }
+
+    /**
+     * A resumed run speaks only the missing files, and speaks them as the first run did: a file it kept is left
+     * alone (here a marked one), a deleted one comes back byte for byte. Without --resume every file is spoken again.
+     */
+    @Test
+    void aResumedRunSpeaksOnlyTheMissingFilesAndTheyMatchTheFirstRun() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/flite")), "flite is not installed");
+        Path text = dir.resolve("sentences.txt");
+        Files.write(text, List.of("The prisoner was led into the court.", "He came home late that night.",
+                "The rain fell on the roof.", "She wrote a letter to her brother."));
+        Path out = dir.resolve("corpus");
+        String[] synth = {"synth", "--text", text.toString(), "--out", out.toString(), "--count", "4",
+                "--held-out-count", "0", "--voices", "flite:slt,warp:kal/1.10", "--jobs", "2"};
+        assertEquals(0, TtaCli.commandLine().execute(synth));
+        String manifest = Files.readString(out.resolve("train.tsv"));
+        List<Path> wavs;
+        try (var files = Files.list(out.resolve("wav"))) {
+            wavs = files.sorted().toList();
+        }
+        assertEquals(4, wavs.size(), wavs.toString());
+        byte[] deletedAudio = Files.readAllBytes(wavs.get(0));
+        Files.delete(wavs.get(0));
+        byte[] marked = {1, 2, 3};
+        Files.write(wavs.get(1), marked);
+
+        String[] resumed = Stream.concat(Stream.of(synth), Stream.of("--resume"))
+                .toArray(String[]::new);
+        assertEquals(0, TtaCli.commandLine().execute(resumed));
+        assertArrayEquals(deletedAudio, Files.readAllBytes(wavs.get(0)));
+        assertArrayEquals(marked, Files.readAllBytes(wavs.get(1)));
+        assertEquals(manifest, Files.readString(out.resolve("train.tsv")));
+
+        assertEquals(0, TtaCli.commandLine().execute(synth));
+        assertTrue(Files.size(wavs.get(1)) > 1000, "spoken again without --resume");
     }
 }
