@@ -250,7 +250,9 @@ final class SynthCommand implements Callable<Integer> {
             List<String> command = switch (voice.engine()) {
                 case "espeak" -> List.of("espeak-ng", "-v", voice.name(), "-s", Integer.toString(130 + random.nextInt(60)),
                         "-p", Integer.toString(30 + random.nextInt(40)), "-w", raw.toString(), sentence);
-                case "flite", "warp" -> List.of("flite", "-voice", voice.name().replaceFirst("/.*", ""), "--setf",
+                // A warp: voice's name is flite's voice, a slash and the factor.
+                case "flite", "warp" -> List.of("flite", "-voice",
+                        voice.engine().equals("warp") ? voice.name().substring(0, voice.name().indexOf('/')) : voice.name(), "--setf",
                         "duration_stretch=" + durationStretch(random), "-t", sentence, "-o", raw.toString());
                 case "festival" -> List.of("text2wave", "-eval", "(voice_" + voice.name() + ")",
                         "-eval", "(Parameter.set 'Duration_Stretch " + durationStretch(random) + ")",
@@ -303,7 +305,7 @@ final class SynthCommand implements Callable<Integer> {
     }
 
     /**
-     * The speed factor of a warp: voice, VOICE/FACTOR with FACTOR in [0.80, 1.25] and at most two decimals (so the
+     * The speed factor in a warp: voice's name, VOICE/FACTOR with FACTOR in [0.80, 1.25] and at most two decimals (so the
      * resampling ratio stays a small fraction). Speeding a recording up by f scales every frequency by f, as a
      * vocal tract f times shorter would: the speed perturbation of Ko et al. (2015), here to make new speakers.
      */
