@@ -92,12 +92,12 @@ class SynthTrainCliTest {
 
     @Test
     void trainingAudioThatDoesNotFitInTheHeapIsRefusedWithTheHeapItNeeds() throws Exception {
-        // 60 listings of one 30 s WAV: 115 MB as floats, against a child JVM with a 64 MB heap.
+        // 120 listings of one 30 s WAV: 115 MB as 16-bit samples, against a child JVM with a 64 MB heap.
         float[] samples = new float[30 * 16000];
         for (int i = 0; i < samples.length; i++) samples[i] = (float) (0.1 * Math.sin(i * 0.05));
         Files.write(dir.resolve("long.wav"), WavDecoder.encodePcm16(samples, 16000));
         Path manifest = dir.resolve("big.tsv");
-        Files.writeString(manifest, "long.wav\tA LONG SENTENCE\n".repeat(60));
+        Files.writeString(manifest, "long.wav\tA LONG SENTENCE\n".repeat(120));
 
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process train = new ProcessBuilder(java, "-Xmx64m", "--add-modules", "jdk.incubator.vector",
@@ -107,7 +107,7 @@ class SynthTrainCliTest {
         String output = new String(train.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(train.waitFor(60, TimeUnit.SECONDS));
         assertNotEquals(0, train.exitValue(), output);
-        assertTrue(output.contains("training utterances") && output.contains(" of 60 ") && output.contains("TTA_JAVA_OPTS=-Xmx"),
+        assertTrue(output.contains("training utterances") && output.contains(" of 120 ") && output.contains("TTA_JAVA_OPTS=-Xmx"),
                 output);
         assertFalse(Files.exists(dir.resolve("oom/model")), "nothing trained");
     }

@@ -70,7 +70,7 @@ class TrainerTest {
     static List<Trainer.Example> examples() {
         List<Trainer.Example> out = new ArrayList<>();
         for (String t : TEXTS) {
-            out.add(new Trainer.Example(speak(t), t, Trainer.encode(t, VOCAB)));
+            out.add(Trainer.Example.of(speak(t), t, Trainer.encode(t, VOCAB)));
         }
         return out;
     }
@@ -84,6 +84,26 @@ class TrainerTest {
             sum += ctc.compute(logits, logits.length / 32, 32, e.targets()).nll() / e.targets().length;
         }
         return sum / examples.size();
+    }
+
+    @Test
+    void anExampleHoldsItsSamplesIn16BitsWithinHalfAStepOfItsPeak() {
+        float[] input = speak("SPEECH");
+        Trainer.Example example = Trainer.Example.of(input, "SPEECH", Trainer.encode("SPEECH", VOCAB));
+        float peak = 0;
+        for (float x : input) {
+            peak = Math.max(peak, Math.abs(x));
+        }
+        float[] back = example.inputValues();
+        assertEquals(input.length, back.length);
+        assertEquals(input.length, example.length());
+        double worst = 0;
+        for (int i = 0; i < input.length; i++) {
+            worst = Math.max(worst, Math.abs(back[i] - input[i]));
+        }
+        assertTrue(worst <= peak / 65534 * 1.001, worst + " vs step " + peak / 32767);
+        assertTrue(worst > 0, "quantized, not kept as floats");
+        assertArrayEquals(new float[3], Trainer.Example.of(new float[3], "", new int[0]).inputValues(), "silence stays silence");
     }
 
     @Test

@@ -148,7 +148,7 @@ final class TrainCommand implements Callable<Integer> {
                 break;
             }
             float[] input = FeatureExtractor.normalize(AudioLoader.load16k(entry.audio()));
-            examples.add(new Trainer.Example(input, entry.reference(), Trainer.encode(entry.reference(), vocabulary)));
+            examples.add(Trainer.Example.of(input, entry.reference(), Trainer.encode(entry.reference(), vocabulary)));
             loaded++;
             if (loaded % 500 == 0) {
                 System.err.printf(console ? "\rtrain: loaded %d utterances from %s" : "train: loaded %d utterances from %s%n",
@@ -161,12 +161,12 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /**
-     * The training audio is held in memory as floats: when it does not fit, say how much the manifests need (projected
+     * The training audio is held in memory as 16-bit samples (Trainer.Example): when it does not fit, say how much the manifests need (projected
      * from what was loaded) and how to give the JVM that much, instead of a bare OutOfMemoryError.
      */
     private IllegalStateException outOfHeap(List<Trainer.Example> loaded) throws IOException {
         int count = loaded.size();
-        long samples = loaded.stream().mapToLong(example -> example.inputValues().length).sum();
+        long samples = loaded.stream().mapToLong(Trainer.Example::length).sum();
         loaded.clear(); // the heap back, for what follows
         int wanted = 0;
         for (Path manifest : manifests) {
@@ -176,10 +176,10 @@ final class TrainCommand implements Callable<Integer> {
             wanted = Math.min(wanted, limit);
         }
         double gib = 1024.0 * 1024 * 1024;
-        double heldGib = Float.BYTES * samples / gib;
+        double heldGib = Short.BYTES * samples / gib;
         double neededGib = count == 0 ? heldGib : heldGib * wanted / count;
         return new IllegalStateException(String.format(Locale.ROOT,
-                "out of memory after loading %d of %d training utterances (%.2f GiB of audio as floats; this JVM may use"
+                "out of memory after loading %d of %d training utterances (%.2f GiB of audio as 16-bit samples; this JVM may use"
                         + " %.2f GiB). All of them need about %.1f GiB of heap plus the model's: give the JVM more, e.g."
                         + " TTA_JAVA_OPTS=-Xmx%dg bin/tta train ..., or train on fewer (--limit N)",
                 count, wanted, heldGib, Runtime.getRuntime().maxMemory() / gib, neededGib,
