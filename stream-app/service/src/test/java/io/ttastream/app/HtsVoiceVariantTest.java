@@ -1,6 +1,5 @@
 package io.ttastream.app;
 
-import io.ttastream.asr.audio.AudioLoader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -129,13 +127,8 @@ class HtsVoiceVariantTest {
         assumeTrue(Files.isRegularFile(HtsVoiceVariant.BASE_VOICE) && Files.isExecutable(Path.of("/usr/bin/text2wave")),
                 "festival's slt HTS voice is not installed (apt-get install festival festvox-us-slt-hts; .ci/run does it)");
         String sentence = "The first born son of the king of Babylon came home.";
-        Path own = dir.resolve("own.wav");
-        Path lower = dir.resolve("lower.wav");
-        SynthCommand.synthesize(SynthCommand.Voice.parse("hts:0.45/1"), sentence, own, new Random(3), dir);
-        SynthCommand.synthesize(SynthCommand.Voice.parse("hts:0.40/0.6"), sentence, lower, new Random(3), dir);
-
-        float[] ownAudio = AudioLoader.load16k(own);
-        float[] lowerAudio = AudioLoader.load16k(lower);
+        float[] ownAudio = SynthCommandTest.speak("hts:0.45/1", sentence, 3, dir);
+        float[] lowerAudio = SynthCommandTest.speak("hts:0.40/0.6", sentence, 3, dir);
         double ratio = medianF0(lowerAudio) / medianF0(ownAudio);
         assertEquals(0.6, ratio, 0.06, "pitch ratio");
         assertEquals(ownAudio.length, lowerAudio.length, 1600, "same seed, same speaking rate");

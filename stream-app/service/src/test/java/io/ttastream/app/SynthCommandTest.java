@@ -46,6 +46,13 @@ class SynthCommandTest {
                 error.getMessage());
     }
 
+    /** Says the sentence with the voice (engine:name) and a seeded random into a WAV file in dir, and reads it back. */
+    static float[] speak(String voice, String sentence, long seed, Path dir) throws Exception {
+        Path wav = dir.resolve(voice.replaceAll("[^A-Za-z0-9]", "_") + ".wav");
+        SynthCommand.synthesize(SynthCommand.Voice.parse(voice), sentence, wav, new Random(seed), dir);
+        return AudioLoader.load16k(wav);
+    }
+
     private static double rms(float[] samples) {
         double sum = 0;
         for (float s : samples) {
@@ -65,9 +72,7 @@ class SynthCommandTest {
                         && Files.isDirectory(Path.of("/usr/share/festival/voices/english/kal_diphone")),
                 "festival and festvox-kallpc16k are not installed");
         String sentence = "The \"prisoner\" was led into the court by two warders.";
-        Path english = dir.resolve("kal.wav");
-        SynthCommand.synthesize(SynthCommand.Voice.parse("festival:kal_diphone"), sentence, english, new Random(7), dir);
-        float[] reference = AudioLoader.load16k(english);
+        float[] reference = speak("festival:kal_diphone", sentence, 7, dir);
         SynthCommand.writeAccentScript(dir);
         int voicesTried = 0;
         for (var voice : SynthCommand.ACCENT_LANGUAGES.entrySet()) {
@@ -75,9 +80,7 @@ class SynthCommandTest {
                 continue; // that voice's Debian package is not installed
             }
             voicesTried++;
-            Path wav = dir.resolve(voice.getKey() + ".wav");
-            SynthCommand.synthesize(SynthCommand.Voice.parse("accent:" + voice.getKey()), sentence, wav, new Random(7), dir);
-            float[] audio = AudioLoader.load16k(wav);
+            float[] audio = speak("accent:" + voice.getKey(), sentence, 7, dir);
             double lengthRatio = audio.length / (double) reference.length;
             assertTrue(lengthRatio > 0.85 && lengthRatio < 1.15, voice.getKey() + ": " + lengthRatio + " of kal's length");
             assertTrue(rms(audio) > 0.1 * rms(reference), voice.getKey() + " is (almost) silent");
@@ -100,12 +103,8 @@ class SynthCommandTest {
     void aWarpVoiceIsItsFliteVoicePlayedFactorTimesAsFast() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/flite")), "flite is not installed");
         String sentence = "The prisoner was led into the court by two warders.";
-        Path plain = dir.resolve("slt.wav");
-        Path warped = dir.resolve("slt-slow.wav");
-        SynthCommand.synthesize(SynthCommand.Voice.parse("flite:slt"), sentence, plain, new Random(3), dir);
-        SynthCommand.synthesize(SynthCommand.Voice.parse("warp:slt/0.80"), sentence, warped, new Random(3), dir);
-        float[] reference = AudioLoader.load16k(plain);
-        float[] audio = AudioLoader.load16k(warped);
+        float[] reference = speak("flite:slt", sentence, 3, dir);
+        float[] audio = speak("warp:slt/0.80", sentence, 3, dir);
         assertEquals(Math.ceil(reference.length / 0.8), audio.length, 1.0);
         assertEquals(0.8, HtsVoiceVariantTest.medianF0(audio) / HtsVoiceVariantTest.medianF0(reference), 0.05, "pitch ratio");
         assertTrue(rms(audio) > 0.9 * rms(reference) && rms(audio) < 1.1 * rms(reference), "loudness kept");
