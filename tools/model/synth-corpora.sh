@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Speaks the nine synthetic corpora that the source model and its experiments train on (models/source/MODEL_CARD.md, "Data").
+# Speaks the ten synthetic corpora that the source model and its experiments train on (models/source/MODEL_CARD.md, "Data").
 # Needs Debian's espeak-ng, flite, festival, festvox-kallpc16k, festvox-kdlpc16k and festvox-us-slt-hts, and for corpora 7-8
-# festvox-italp16k festvox-itapc16k festvox-czech-dita festvox-czech-machac festvox-czech-ph festvox-suopuhe-mv.
-# Usage: tools/model/synth-corpora.sh [OUT_ROOT]   (default runs; 6 GB; on 2 cores corpora 1-5 take about 45 minutes, corpus 6 about 17 minutes (an earlier run took 80), 7-8 about 7 minutes each, 9 about 2 minutes)
+# festvox-italp16k festvox-itapc16k festvox-czech-dita festvox-czech-machac festvox-czech-ph festvox-suopuhe-mv (and festvox-czech-krb for corpus 10).
+# Usage: tools/model/synth-corpora.sh [OUT_ROOT]   (default runs; 6 GB; on 2 cores corpora 1-5 take about 45 minutes, corpus 6 about 17 minutes (an earlier run took 80), 7-8 about 7 minutes each, 9 about 2 minutes, 10 about 8 minutes)
 # Safe to stop and run again: --resume keeps every WAV file already spoken (change a step's options and delete its
 # folder first, or the kept files belong to the old options).
 set -euo pipefail
@@ -85,3 +85,13 @@ for voice in kal kal16 rms slt; do
 done
 bin/tta synth --resume --text "$text" --out "$out/synth-warp" --seed 9 --count 4000 --held-out-count 0 \
     --exclude "$accent_exclude" --voices "$(IFS=,; echo "${warp_voices[*]}")"
+
+# 10. 3,600 sentences in a ninth order (seed 10) by the seven accent voices (festival's Czech boy, czech_krb, too), each at
+#     two pitches (accent:VOICE/F0RATIO scales kal_diphone's pitch targets): the women and the boy at their own pitch, the
+#     men a little lower and higher. Fourteen more speakers of natural recorded sound.
+pitched_accent_voices=accent:pc_diphone/0.85,accent:pc_diphone/1.15,accent:lp_diphone/1.50,accent:lp_diphone/1.75
+pitched_accent_voices+=,accent:czech_dita/1.60,accent:czech_dita/1.90,accent:czech_machac/0.90,accent:czech_machac/1.20
+pitched_accent_voices+=,accent:czech_ph/0.85,accent:czech_ph/1.15,accent:czech_krb/1.90,accent:czech_krb/2.30
+pitched_accent_voices+=,accent:hy_fi_mv_diphone/0.90,accent:hy_fi_mv_diphone/1.20
+bin/tta synth --resume --text "$text" --out "$out/synth-accent-pitch" --seed 10 --count 3600 --held-out-count 0 \
+    --exclude "$accent_exclude" --voices "$pitched_accent_voices"

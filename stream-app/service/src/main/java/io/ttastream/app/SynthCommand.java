@@ -41,7 +41,8 @@ final class SynthCommand implements Callable<Integer> {
     /**
      * A voice: engine and name, e.g. espeak:en-us+m3, flite:slt, festival:kal_diphone, hts:0.40/0.60 (festival's
      * slt HTS voice made into another speaker, {@link HtsVoiceVariant}), or accent:pc_diphone (an Italian speaker
-     * saying English, {@link #ACCENT_LANGUAGES}), or warp:rms/0.90 (flite's rms played 0.9 times as fast,
+     * saying English, {@link #ACCENT_LANGUAGES}; accent:czech_dita/1.70 at 1.7 times kal's pitch, {@link AccentVoice}),
+     * or warp:rms/0.90 (flite's rms played 0.9 times as fast,
      * {@link #warpFactor}).
      */
     record Voice(String engine, String name) {
@@ -57,9 +58,8 @@ final class SynthCommand implements Callable<Integer> {
             if (voice.engine().equals("warp")) {
                 warpFactor(voice.name());
             }
-            if (voice.engine().equals("accent") && !ACCENT_LANGUAGES.containsKey(voice.name())) {
-                throw new IllegalArgumentException("accent voice '" + voice.name() + "' is not one of "
-                        + new TreeSet<>(ACCENT_LANGUAGES.keySet()));
+            if (voice.engine().equals("accent")) {
+                AccentVoice.parse(voice.name());
             }
             return voice;
         }
@@ -74,12 +74,36 @@ final class SynthCommand implements Callable<Integer> {
             + "espeak:en-029,espeak:en-029+f4,espeak:en-gb-x-gbcwmd+m5,flite:kal16,flite:slt,flite:rms";
     /**
      * The festival voices of other languages that {@code accent.scm} makes speak English, and their languages: Debian's
-     * festvox-italp16k, festvox-itapc16k, festvox-czech-dita, festvox-czech-machac, festvox-czech-ph and
-     * festvox-suopuhe-mv. Its Finnish female voice, suo_fi_lj_diphone, lacks one in eight of the diphones English needs
+     * festvox-italp16k, festvox-itapc16k, festvox-czech-dita, festvox-czech-machac, festvox-czech-ph,
+     * festvox-czech-krb (a boy) and festvox-suopuhe-mv. Its Finnish female voice, suo_fi_lj_diphone, lacks one in eight of the diphones English needs
      * (silence takes their place) and is left out.
      */
     static final Map<String, String> ACCENT_LANGUAGES = Map.of("pc_diphone", "italian", "lp_diphone", "italian",
-            "czech_dita", "czech", "czech_machac", "czech", "czech_ph", "czech", "hy_fi_mv_diphone", "finnish");
+            "czech_dita", "czech", "czech_machac", "czech", "czech_ph", "czech", "czech_krb", "czech",
+            "hy_fi_mv_diphone", "finnish");
+
+    /**
+     * An accent: voice's name, VOICE or VOICE/F0RATIO: one of {@link #ACCENT_LANGUAGES}, and the factor (0.50-2.50,
+     * at most two decimals; 1 when left out) its pitch targets are kal_diphone's times. kal is a man, so a woman or
+     * a child speaks at their own pitch with a factor of about 1.7 or 2.2.
+     */
+    record AccentVoice(String voice, double f0Ratio) {
+        static AccentVoice parse(String name) {
+            int slash = name.indexOf('/');
+            String voice = slash < 0 ? name : name.substring(0, slash);
+            if (!ACCENT_LANGUAGES.containsKey(voice)) {
+                throw new IllegalArgumentException("accent voice '" + voice + "' is not one of "
+                        + new TreeSet<>(ACCENT_LANGUAGES.keySet()));
+            }
+            double f0Ratio = slash < 0 ? 1 : factor(name, name.substring(slash + 1), 0.5, 2.5,
+                    "accent voice '" + name + "' must be VOICE or VOICE/F0RATIO, e.g. czech_dita/1.70");
+            return new AccentVoice(voice, f0Ratio);
+        }
+
+        String language() {
+            return ACCENT_LANGUAGES.get(voice);
+        }
+    }
 
     static final String DEFAULT_HELD_OUT = "espeak:en-us+f4,espeak:en-gb-x-gbclan+m1,flite:awb";
 
@@ -89,8 +113,9 @@ final class SynthCommand implements Callable<Integer> {
     @Option(names = "--voices", paramLabel = "SPEC", description = "Training voices, comma-separated engine:name: "
             + "espeak:VOICE, flite:VOICE, festival:VOICE, hts:ALPHA/F0RATIO (festival's slt HTS voice with another "
             + "all-pass constant, which moves its formants, and its pitch scaled; the voice's own is hts:0.45/1), or "
-            + "accent:VOICE (an Italian, Czech or Finnish festival voice speaking English: pc_diphone, lp_diphone, "
-            + "czech_dita, czech_machac, czech_ph, hy_fi_mv_diphone), or warp:VOICE/FACTOR (a flite voice played "
+            + "accent:VOICE or accent:VOICE/F0RATIO (an Italian, Czech or Finnish festival voice speaking English: "
+            + "pc_diphone, lp_diphone, czech_dita, czech_machac, czech_ph, czech_krb, hy_fi_mv_diphone; its pitch "
+            + "F0RATIO times kal_diphone's, 0.50-2.50), or warp:VOICE/FACTOR (a flite voice played "
             + "FACTOR times as fast, 0.80-1.25: pitch, formants and tempo scale together, like another speaker's vocal tract). "
             + "Default: a mix of espeak-ng and flite voices.")
     String voices = DEFAULT_VOICES;
@@ -268,9 +293,13 @@ final class SynthCommand implements Callable<Integer> {
                                 + ")))",
                         "-o", raw.toString(), text.toString());
                 // A Scheme string: the sentence's double quotes go (usable sentences have no backslash).
-                case "accent" -> List.of("festival", "-b", scratch.resolve("accent.scm").toString(),
-                        String.format(Locale.ROOT, "(accent-say \"%s\" '%s \"%s\" %s \"%s\")", voice.name(),
-                                ACCENT_LANGUAGES.get(voice.name()), sentence.replace("\"", ""), durationStretch(random), raw));
+                case "accent" -> {
+                    AccentVoice accent = AccentVoice.parse(voice.name());
+                    yield List.of("festival", "-b", scratch.resolve("accent.scm").toString(),
+                            String.format(Locale.ROOT, "(accent-say \"%s\" '%s \"%s\" %s %.2f \"%s\")", accent.voice(),
+                                    accent.language(), sentence.replace("\"", ""), durationStretch(random),
+                                    accent.f0Ratio(), raw));
+                }
                 default -> throw new IllegalArgumentException("unknown engine '" + voice.engine()
                         + "' (espeak, flite, festival, hts, accent, warp)");
             };
@@ -280,7 +309,7 @@ final class SynthCommand implements Callable<Integer> {
                 throw new IOException(String.join(" ", command) + " failed: " + output.strip()
                         + " (install the engines: apt-get install espeak-ng flite festival festvox-kallpc16k"
                         + " festvox-kdlpc16k festvox-us-slt-hts; for accent: voices also festvox-italp16k festvox-itapc16k"
-                        + " festvox-czech-dita festvox-czech-machac festvox-czech-ph festvox-suopuhe-mv)");
+                        + " festvox-czech-dita festvox-czech-machac festvox-czech-ph festvox-czech-krb festvox-suopuhe-mv)");
             }
             float[] audio = AudioLoader.load16k(raw);
             if (voice.engine().equals("warp")) {
@@ -311,13 +340,22 @@ final class SynthCommand implements Callable<Integer> {
      */
     static double warpFactor(String name) {
         int slash = name.indexOf('/');
-        String factorText = slash < 0 ? "" : name.substring(slash + 1);
-        if (slash <= 0 || !factorText.matches("[01]\\.\\d{1,2}|1")) {
-            throw new IllegalArgumentException("warp voice '" + name + "' must be FLITE_VOICE/FACTOR, e.g. rms/0.90");
+        String usage = "warp voice '" + name + "' must be FLITE_VOICE/FACTOR, e.g. rms/0.90";
+        if (slash <= 0) {
+            throw new IllegalArgumentException(usage);
         }
-        double factor = Double.parseDouble(factorText);
-        if (factor < 0.8 || factor > 1.25) {
-            throw new IllegalArgumentException("warp factor " + factorText + " of '" + name + "' is outside [0.80, 1.25]");
+        return factor(name, name.substring(slash + 1), 0.8, 1.25, usage);
+    }
+
+    /** A voice name's factor: a decimal with at most two places, in [min, max]; else the usage line. */
+    private static double factor(String name, String text, double min, double max, String usage) {
+        if (!text.matches("\\d(\\.\\d{1,2})?")) {
+            throw new IllegalArgumentException(usage);
+        }
+        double factor = Double.parseDouble(text);
+        if (factor < min || factor > max) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "factor %s of '%s' is outside [%.2f, %.2f]",
+                    text, name, min, max));
         }
         return factor;
     }

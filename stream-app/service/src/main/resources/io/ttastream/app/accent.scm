@@ -3,8 +3,9 @@
 ;; the nearest phone (or two) of the other language, and that language's voice says them with its own diphones:
 ;; an English sentence in a foreign speaker's voice, with that speaker's accent. Festival's English voices are
 ;; four speakers; these recordings of real people add natural-sounding ones.
-;; Entry point: (accent-say VOICE LANGUAGE TEXT DURATION-STRETCH WAV), e.g.
-;; (accent-say "pc_diphone" 'italian "The court was full." 1.1 "out.wav")
+;; Entry point: (accent-say VOICE LANGUAGE TEXT DURATION-STRETCH F0-RATIO WAV), e.g.
+;; (accent-say "pc_diphone" 'italian "The court was full." 1.1 1.0 "out.wav"); F0-RATIO scales kal's pitch
+;; targets, so that a female or child voice can speak at its own pitch.
 
 ;; English phones (the radio phone set of kal_diphone) to each language's phones. Sounds a language lacks take
 ;; its nearest ones (th -> t, the schwa -> e), diphthongs two vowels; an empty mapping drops the phone.
@@ -35,14 +36,15 @@
       (string-append phone "1") phone))
 
 ;; One English segment as entries of a Segments utterance, (name duration (time f0)...): the phones it maps to
-;; share its duration, the first takes its F0 targets (times from the segment's start) and its stress.
-(define (accent-segment language s)
+;; share its duration, the first takes its F0 targets (times from the segment's start, F0 times f0-ratio) and
+;; its stress.
+(define (accent-segment language f0-ratio s)
   (let ((start (item.feat s "segment_start")))
     (let ((phones (accent-split (cadr (assoc (intern (item.name s)) (cdr (assoc language accent-phone-maps))))))
           (duration (- (item.feat s "end") start))
           (stressed (and (string-equal (item.feat s "ph_vc") "+")
                          (string-equal (item.feat s "R:SylStructure.parent.stress") "1")))
-          (targets (mapcar (lambda (target) (list (- (item.feat target "pos") start) (item.feat target "f0")))
+          (targets (mapcar (lambda (target) (list (- (item.feat target "pos") start) (* f0-ratio (item.feat target "f0"))))
                            (item.relation.daughters s 'Target)))
           (first t))
       (mapcar (lambda (phone)
@@ -51,16 +53,16 @@
               phones))))
 
 ;; English text through kal_diphone's front end (up to durations and F0 targets) to the language's segments.
-(define (accent-segments language text stretch)
+(define (accent-segments language text stretch f0-ratio)
   (voice_kal_diphone)
   (Parameter.set 'Duration_Stretch stretch)
   (let ((utt (eval (list 'Utterance 'Text text))))
     (Initialize utt) (Text utt) (Token_POS utt) (Token utt) (POS utt) (Phrasify utt) (Word utt) (Pauses utt)
     (Intonation utt) (PostLex utt) (Duration utt) (Int_Targets utt)
-    (apply append (mapcar (lambda (s) (accent-segment language s)) (utt.relation.items utt 'Segment)))))
+    (apply append (mapcar (lambda (s) (accent-segment language f0-ratio s)) (utt.relation.items utt 'Segment)))))
 
-(define (accent-say voice language text stretch wav)
-  (let ((segments (accent-segments language text stretch)))
+(define (accent-say voice language text stretch f0-ratio wav)
+  (let ((segments (accent-segments language text stretch f0-ratio)))
     (eval (list (intern (string-append "voice_" voice))))
     (let ((utt (eval (list 'Utterance 'Segments segments))))
       (utt.synth utt)

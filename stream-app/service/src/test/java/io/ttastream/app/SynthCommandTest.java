@@ -46,6 +46,17 @@ class SynthCommandTest {
                 error.getMessage());
     }
 
+    @Test
+    void anAccentVoiceMayNameAPitchFactorBetweenOneHalfAndFiveHalves() {
+        assertEquals(new SynthCommand.AccentVoice("czech_dita", 1.7), SynthCommand.AccentVoice.parse("czech_dita/1.70"));
+        assertEquals(new SynthCommand.AccentVoice("pc_diphone", 1.0), SynthCommand.AccentVoice.parse("pc_diphone"));
+        assertEquals("czech", SynthCommand.AccentVoice.parse("czech_krb/2.2").language());
+        for (String bad : List.of("czech_dita/", "czech_dita/0.45", "czech_dita/2.6", "czech_dita/1.705", "czech_dita/high")) {
+            var error = assertThrows(IllegalArgumentException.class, () -> SynthCommand.Voice.parse("accent:" + bad));
+            assertTrue(error.getMessage().contains(bad), error.getMessage());
+        }
+    }
+
     /** Says the sentence with the voice (engine:name) and a seeded random into a WAV file in dir, and reads it back. */
     static float[] speak(String voice, String sentence, long seed, Path dir) throws Exception {
         Path wav = dir.resolve(voice.replaceAll("[^A-Za-z0-9]", "_") + ".wav");
@@ -86,6 +97,19 @@ class SynthCommandTest {
             assertTrue(rms(audio) > 0.1 * rms(reference), voice.getKey() + " is (almost) silent");
         }
         assumeTrue(voicesTried > 0, "no accent voice installed (apt-get install festvox-itapc16k festvox-czech-dita ...)");
+    }
+
+    /** The pitch factor moves only the pitch: the same seed gives the same timing, at 1.7 times the F0. */
+    @Test
+    void anAccentVoiceWithAPitchFactorSpeaksThatMuchHigher() throws Exception {
+        assumeTrue(Files.isDirectory(Path.of("/usr/share/festival/voices/czech/czech_dita")),
+                "festival and festvox-czech-dita are not installed");
+        String sentence = "The prisoner was led into the court by two warders.";
+        SynthCommand.writeAccentScript(dir);
+        float[] reference = speak("accent:czech_dita", sentence, 5, dir);
+        float[] audio = speak("accent:czech_dita/1.70", sentence, 5, dir);
+        assertEquals(reference.length, audio.length, 0.01 * reference.length);
+        assertEquals(1.7, HtsVoiceVariantTest.medianF0(audio) / HtsVoiceVariantTest.medianF0(reference), 0.1, "pitch ratio");
     }
 
     @Test
