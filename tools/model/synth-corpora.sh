@@ -2,7 +2,7 @@
 # Speaks the ten synthetic corpora that the source model and its experiments train on (models/source/MODEL_CARD.md, "Data").
 # Needs Debian's espeak-ng, flite, festival, festvox-kallpc16k, festvox-kdlpc16k and festvox-us-slt-hts, and for corpora 7-8
 # festvox-italp16k festvox-itapc16k festvox-czech-dita festvox-czech-machac festvox-czech-ph festvox-suopuhe-mv (and festvox-czech-krb for corpus 10).
-# Usage: tools/model/synth-corpora.sh [OUT_ROOT]   (default runs; 6 GB; on 2 cores corpora 1-5 take about 45 minutes, corpus 6 about 17 minutes (an earlier run took 80), 7-8 about 7 minutes each, 9 about 2 minutes, 10 about 8 minutes)
+# Usage: tools/model/synth-corpora.sh [OUT_ROOT]   (default runs; 6 GB; on 2 cores corpora 1-5 take about 45 minutes, corpus 6 about 17 minutes (an earlier run took 80), 7-8 about 7 minutes each, 9 about 2 minutes, 10 took 24 minutes on one core beside a training run)
 # Safe to stop and run again: --resume keeps every WAV file already spoken (change a step's options and delete its
 # folder first, or the kept files belong to the old options).
 set -euo pipefail
