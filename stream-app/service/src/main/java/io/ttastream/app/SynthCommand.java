@@ -42,8 +42,7 @@ final class SynthCommand implements Callable<Integer> {
      * A voice: engine and name, e.g. espeak:en-us+m3, flite:slt, festival:kal_diphone, hts:0.40/0.60 (festival's
      * slt HTS voice made into another speaker, {@link HtsVoiceVariant}), or accent:pc_diphone (an Italian speaker
      * saying English, {@link #ACCENT_LANGUAGES}; accent:czech_dita/1.70 at 1.7 times kal's pitch, {@link AccentVoice}),
-     * or warp:rms/0.90 (flite's rms played 0.9 times as fast,
-     * {@link #warpFactor}).
+     * or warp:rms/0.90 (flite's rms played 0.9 times as fast, {@link #warpFactor}).
      */
     record Voice(String engine, String name) {
         static Voice parse(String spec) {
@@ -75,8 +74,8 @@ final class SynthCommand implements Callable<Integer> {
     /**
      * The festival voices of other languages that {@code accent.scm} makes speak English, and their languages: Debian's
      * festvox-italp16k, festvox-itapc16k, festvox-czech-dita, festvox-czech-machac, festvox-czech-ph,
-     * festvox-czech-krb (a boy) and festvox-suopuhe-mv. Its Finnish female voice, suo_fi_lj_diphone, lacks one in eight of the diphones English needs
-     * (silence takes their place) and is left out.
+     * festvox-czech-krb (a boy) and festvox-suopuhe-mv. Its Finnish female voice, suo_fi_lj_diphone, lacks one in
+     * eight of the diphones English needs (silence takes their place) and is left out.
      */
     static final Map<String, String> ACCENT_LANGUAGES = Map.of("pc_diphone", "italian", "lp_diphone", "italian",
             "czech_dita", "czech", "czech_machac", "czech", "czech_ph", "czech", "czech_krb", "czech",
