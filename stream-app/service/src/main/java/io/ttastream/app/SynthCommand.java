@@ -32,7 +32,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * gets one voice (cycling through the list) with a seeded random speed (and pitch, for espeak-ng).
  * The held-out voices speak a separate set of sentences and never appear in the training manifest.
  * Engines: espeak-ng (formant synthesis), flite (CMU voices) and festival (diphone and HTS voices, and its
- * Italian, Czech and Finnish diphone voices speaking English through a phone mapping, {@code accent.scm}).
+ * Italian, Czech and Finnish diphone voices and Russian unit-selection voice speaking English through a phone
+ * mapping, {@code accent.scm}).
  */
 @Command(name = "synth", mixinStandardHelpOptions = true,
         description = "Synthesise a speech corpus (16 kHz WAV + manifests) with espeak-ng, flite and festival voices.")
@@ -74,12 +75,16 @@ final class SynthCommand implements Callable<Integer> {
     /**
      * The festival voices of other languages that {@code accent.scm} makes speak English, and their languages: Debian's
      * festvox-italp16k, festvox-itapc16k, festvox-czech-dita, festvox-czech-machac, festvox-czech-ph,
-     * festvox-czech-krb (a boy) and festvox-suopuhe-mv. Its Finnish female voice, suo_fi_lj_diphone, lacks one in
-     * eight of the diphones English needs (silence takes their place) and is left out.
+     * festvox-czech-krb (a boy), festvox-suopuhe-mv and festvox-ru (msu_ru_nsh_clunits, a man's recordings for unit
+     * selection: {@link #UNIT_SELECTION_VOICES}). Its Finnish female voice, suo_fi_lj_diphone, lacks one in eight of
+     * the diphones English needs (silence takes their place) and is left out.
      */
     static final Map<String, String> ACCENT_LANGUAGES = Map.of("pc_diphone", "italian", "lp_diphone", "italian",
             "czech_dita", "czech", "czech_machac", "czech", "czech_ph", "czech", "czech_krb", "czech",
-            "hy_fi_mv_diphone", "finnish");
+            "hy_fi_mv_diphone", "finnish", "msu_ru_nsh_clunits", "russian");
+
+    /** Accent voices that join recorded phones as they were spoken: their own durations and pitch, no F0RATIO. */
+    static final Set<String> UNIT_SELECTION_VOICES = Set.of("msu_ru_nsh_clunits");
 
     /**
      * An accent: voice's name, VOICE or VOICE/F0RATIO: one of {@link #ACCENT_LANGUAGES}, and the factor (0.50-2.50,
@@ -93,6 +98,9 @@ final class SynthCommand implements Callable<Integer> {
             if (!ACCENT_LANGUAGES.containsKey(voice)) {
                 throw new IllegalArgumentException("accent voice '" + voice + "' is not one of "
                         + new TreeSet<>(ACCENT_LANGUAGES.keySet()));
+            }
+            if (slash >= 0 && UNIT_SELECTION_VOICES.contains(voice)) {
+                throw new IllegalArgumentException("accent voice '" + name + "' keeps its recordings' pitch: it takes no F0RATIO");
             }
             double f0Ratio = slash < 0 ? 1 : factor(name, name.substring(slash + 1), 0.5, 2.5,
                     "accent voice '" + name + "' must be VOICE or VOICE/F0RATIO, e.g. czech_dita/1.70");
@@ -112,9 +120,10 @@ final class SynthCommand implements Callable<Integer> {
     @Option(names = "--voices", paramLabel = "SPEC", description = "Training voices, comma-separated engine:name: "
             + "espeak:VOICE, flite:VOICE, festival:VOICE, hts:ALPHA/F0RATIO (festival's slt HTS voice with another "
             + "all-pass constant, which moves its formants, and its pitch scaled; the voice's own is hts:0.45/1), or "
-            + "accent:VOICE or accent:VOICE/F0RATIO (an Italian, Czech or Finnish festival voice speaking English: "
-            + "pc_diphone, lp_diphone, czech_dita, czech_machac, czech_ph, czech_krb, hy_fi_mv_diphone; its pitch "
-            + "F0RATIO times kal_diphone's, 0.50-2.50), or warp:VOICE/FACTOR (a flite voice played "
+            + "accent:VOICE or accent:VOICE/F0RATIO (an Italian, Czech, Finnish or Russian festival voice speaking "
+            + "English: pc_diphone, lp_diphone, czech_dita, czech_machac, czech_ph, czech_krb, hy_fi_mv_diphone, "
+            + "msu_ru_nsh_clunits; its pitch F0RATIO times kal_diphone's, 0.50-2.50, except for the Russian unit-selection "
+            + "voice, which keeps its recordings' pitch and timing), or warp:VOICE/FACTOR (a flite voice played "
             + "FACTOR times as fast, 0.80-1.25: pitch, formants and tempo scale together, like another speaker's vocal tract). "
             + "Default: a mix of espeak-ng and flite voices.")
     String voices = DEFAULT_VOICES;
@@ -308,7 +317,7 @@ final class SynthCommand implements Callable<Integer> {
                 throw new IOException(String.join(" ", command) + " failed: " + output.strip()
                         + " (install the engines: apt-get install espeak-ng flite festival festvox-kallpc16k"
                         + " festvox-kdlpc16k festvox-us-slt-hts; for accent: voices also festvox-italp16k festvox-itapc16k"
-                        + " festvox-czech-dita festvox-czech-machac festvox-czech-ph festvox-czech-krb festvox-suopuhe-mv)");
+                        + " festvox-czech-dita festvox-czech-machac festvox-czech-ph festvox-czech-krb festvox-suopuhe-mv festvox-ru)");
             }
             float[] audio = AudioLoader.load16k(raw);
             if (voice.engine().equals("warp")) {

@@ -2,7 +2,9 @@
 ;; kal_diphone's English front end gives the phones, their durations and the F0 targets; each phone is renamed to
 ;; the nearest phone (or two) of the other language, and that language's voice says them with its own diphones:
 ;; an English sentence in a foreign speaker's voice, with that speaker's accent. Festival's English voices are
-;; four speakers; these recordings of real people add natural-sounding ones.
+;; four speakers; these recordings of real people add natural-sounding ones. The Russian voice is unit selection: it
+;; picks recorded phones by name and joins them, so the sentence keeps the recordings' durations and pitch (the
+;; stretch and F0-RATIO below change nothing for it).
 ;; Entry point: (accent-say VOICE LANGUAGE TEXT DURATION-STRETCH F0-RATIO WAV), e.g.
 ;; (accent-say "pc_diphone" 'italian "The court was full." 1.1 1.0 "out.wav"); F0-RATIO scales kal's pitch
 ;; targets, so that a female or child voice can speak at its own pitch.
@@ -24,16 +26,26 @@
   (pau "#") (aa "a:") (ae "@") (ah "a") (ao "o:") (aw "a u") (ax "e") (axr "e r") (ay "a i") (eh "e") (er "7 r")
   (ey "e i") (ih "i") (iy "i:") (ow "o u") (oy "o i") (uh "u") (uw "u:") (b "b") (ch "t S") (d "d") (dh "d") (dx "d")
   (f "f") (g "g") (hh "h") (hw "w") (jh "d S") (k "k") (l "l") (el "e l") (m "m") (em "e m") (n "n") (en "e n")
-  (nx "n") (ng "N") (p "p") (r "r") (s "s") (sh "S") (t "t") (th "T") (v "v") (w "w") (y "j") (z "s") (zh "S"))))
+  (nx "n") (ng "N") (p "p") (r "r") (s "s") (sh "S") (t "t") (th "T") (v "v") (w "w") (y "j") (z "s") (zh "S"))
+ ;; ay is Russian's reduced vowel (a schwa after a hard consonant).
+ (russian
+  (pau "pau") (aa "a") (ae "e") (ah "a") (ao "oo") (aw "a u") (ax "ay") (axr "ay r") (ay "a j") (eh "e") (er "e r")
+  (ey "e j") (ih "i") (iy "i") (ow "oo u") (oy "oo j") (uh "u") (uw "u") (b "b") (ch "ch") (d "d") (dh "z") (dx "d")
+  (f "f") (g "g") (hh "h") (hw "u") (jh "d zh") (k "k") (l "l") (el "ay l") (m "m") (em "ay m") (n "n") (en "ay n")
+  (nx "n") (ng "n g") (p "p") (r "r") (s "s") (sh "sh") (t "t") (th "s") (v "v") (w "u") (y "j") (z "z") (zh "zh"))))
 
 (define (accent-split phones)
   (if (string-equal phones "") nil
       (mapcar (lambda (p) (format nil "%s" p)) (read-from-string (string-append "(" phones ")")))))
 
-;; The Italian diphones mark a stressed vowel (a1, e1, ...).
+;; The Italian diphones mark a stressed vowel (a1, e1, ...), the Russian phones double it (aa, ee, ...).
 (define (accent-name language phone stressed)
-  (if (and stressed (eq language 'italian) (member_string phone '("i" "e" "E" "a" "o" "O" "u")))
-      (string-append phone "1") phone))
+  (cond
+   ((and stressed (eq language 'italian) (member_string phone '("i" "e" "E" "a" "o" "O" "u")))
+    (string-append phone "1"))
+   ((and stressed (eq language 'russian) (member_string phone '("i" "e" "a" "u")))
+    (string-append phone phone))
+   (t phone)))
 
 ;; One English segment as entries of a Segments utterance, (name duration (time f0)...): the phones it maps to
 ;; share its duration, the first takes its F0 targets (times from the segment's start, F0 times f0-ratio) and
