@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Speaks the eleven synthetic corpora that the source model and its experiments train on (models/source/MODEL_CARD.md, "Data").
+# Speaks the synthetic corpora that the source model (1-8) and its experiments (all eleven) train on (models/source/MODEL_CARD.md, "Data").
 # Needs Debian's espeak-ng, flite, festival, festvox-kallpc16k, festvox-kdlpc16k and festvox-us-slt-hts, and for corpora 7-8
 # festvox-italp16k festvox-itapc16k festvox-czech-dita festvox-czech-machac festvox-czech-ph festvox-suopuhe-mv (and festvox-czech-krb for corpus 10, festvox-ru for 11).
-# Usage: tools/model/synth-corpora.sh [OUT_ROOT]   (default runs; 6 GB; on 2 cores corpora 1-5 take about 45 minutes, corpus 6 about 17 minutes (an earlier run took 80), 7-8 about 7 minutes each, 9 about 2 minutes, 10 and 11 took 24 and 35 minutes on one core beside a training run)
+# Usage: tools/model/synth-corpora.sh [OUT_ROOT]   (default runs; 8 GB; on 2 cores corpora 1-5 take about 45 minutes, corpus 6 about 17 minutes (an earlier run took 80), 7-8 about 7 minutes each, 9 about 2 minutes, 10 and 11 took 24 and 35 minutes on one core beside a training run)
 # Safe to stop and run again: --resume keeps every WAV file already spoken (change a step's options and delete its
 # folder first, or the kept files belong to the old options).
 set -euo pipefail
