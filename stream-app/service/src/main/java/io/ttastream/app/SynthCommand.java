@@ -43,7 +43,7 @@ final class SynthCommand implements Callable<Integer> {
      * A voice: engine and name, e.g. espeak:en-us+m3, flite:slt, festival:kal_diphone, hts:0.40/0.60 (festival's
      * slt HTS voice made into another speaker, {@link HtsVoiceVariant}), or accent:pc_diphone (an Italian speaker
      * saying English, {@link #ACCENT_LANGUAGES}; accent:czech_dita/1.70 at 1.7 times kal's pitch, {@link AccentVoice}),
-     * or warp:rms/0.90 (flite's rms played 0.9 times as fast, {@link #warpFactor}).
+     * or warp:rms/0.90 (flite's rms played 0.9 times as fast, {@link WarpVoice}).
      */
     record Voice(String engine, String name) {
         static Voice parse(String spec) {
@@ -56,7 +56,7 @@ final class SynthCommand implements Callable<Integer> {
                 HtsVoiceVariant.parse(voice.name()); // a malformed variant fails before any synthesis
             }
             if (voice.engine().equals("warp")) {
-                warpFactor(voice.name());
+                WarpVoice.parse(voice.name());
             }
             if (voice.engine().equals("accent")) {
                 AccentVoice.parse(voice.name());
@@ -109,6 +109,22 @@ final class SynthCommand implements Callable<Integer> {
 
         String language() {
             return ACCENT_LANGUAGES.get(voice);
+        }
+    }
+
+    /**
+     * A warp: voice's name, FLITE_VOICE/FACTOR with FACTOR in [0.80, 1.25] and at most two decimals (so the
+     * resampling ratio stays a small fraction). Speeding a recording up by f scales every frequency by f, as a
+     * vocal tract f times shorter would: the speed perturbation of Ko et al. (2015), here to make new speakers.
+     */
+    record WarpVoice(String fliteVoice, double speed) {
+        static WarpVoice parse(String name) {
+            int slash = name.indexOf('/');
+            String usage = "warp voice '" + name + "' must be FLITE_VOICE/FACTOR, e.g. rms/0.90";
+            if (slash <= 0) {
+                throw new IllegalArgumentException(usage);
+            }
+            return new WarpVoice(name.substring(0, slash), factor(name, name.substring(slash + 1), 0.8, 1.25, usage));
         }
     }
 
@@ -283,9 +299,8 @@ final class SynthCommand implements Callable<Integer> {
             List<String> command = switch (voice.engine()) {
                 case "espeak" -> List.of("espeak-ng", "-v", voice.name(), "-s", Integer.toString(130 + random.nextInt(60)),
                         "-p", Integer.toString(30 + random.nextInt(40)), "-w", raw.toString(), sentence);
-                // A warp: voice's name is flite's voice, a slash and the factor.
                 case "flite", "warp" -> List.of("flite", "-voice",
-                        voice.engine().equals("warp") ? voice.name().substring(0, voice.name().indexOf('/')) : voice.name(), "--setf",
+                        voice.engine().equals("warp") ? WarpVoice.parse(voice.name()).fliteVoice() : voice.name(), "--setf",
                         "duration_stretch=" + durationStretch(random), "-t", sentence, "-o", raw.toString());
                 case "festival" -> List.of("text2wave", "-eval", "(voice_" + voice.name() + ")",
                         "-eval", "(Parameter.set 'Duration_Stretch " + durationStretch(random) + ")",
@@ -322,7 +337,7 @@ final class SynthCommand implements Callable<Integer> {
             float[] audio = AudioLoader.load16k(raw);
             if (voice.engine().equals("warp")) {
                 // Read as if recorded at 16 kHz x factor, then brought back to 16 kHz: factor times as fast.
-                audio = Resampler.resample(audio, (int) Math.round(16000 * warpFactor(voice.name())), 16000);
+                audio = Resampler.resample(audio, (int) Math.round(16000 * WarpVoice.parse(voice.name()).speed()), 16000);
             }
             // Written beside and then renamed, so that a stopped run leaves no truncated file for --resume to keep.
             Path part = wav.resolveSibling(wav.getFileName() + ".part");
@@ -339,20 +354,6 @@ final class SynthCommand implements Callable<Integer> {
         try (var script = SynthCommand.class.getResourceAsStream("accent.scm")) {
             Files.copy(script, scratch.resolve("accent.scm"));
         }
-    }
-
-    /**
-     * The speed factor in a warp: voice's name, VOICE/FACTOR with FACTOR in [0.80, 1.25] and at most two decimals (so the
-     * resampling ratio stays a small fraction). Speeding a recording up by f scales every frequency by f, as a
-     * vocal tract f times shorter would: the speed perturbation of Ko et al. (2015), here to make new speakers.
-     */
-    static double warpFactor(String name) {
-        int slash = name.indexOf('/');
-        String usage = "warp voice '" + name + "' must be FLITE_VOICE/FACTOR, e.g. rms/0.90";
-        if (slash <= 0) {
-            throw new IllegalArgumentException(usage);
-        }
-        return factor(name, name.substring(slash + 1), 0.8, 1.25, usage);
     }
 
     /** A voice name's factor: a decimal with at most two places, in [min, max]; else the usage line. */

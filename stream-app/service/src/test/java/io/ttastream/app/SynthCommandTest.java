@@ -117,8 +117,8 @@ class SynthCommandTest {
 
     @Test
     void aWarpVoiceNeedsAFliteVoiceAndAFactorBetweenFourFifthsAndFiveQuarters() {
-        assertEquals(0.9, SynthCommand.warpFactor("rms/0.90"));
-        assertEquals(1.25, SynthCommand.warpFactor("slt/1.25"));
+        assertEquals(new SynthCommand.WarpVoice("rms", 0.9), SynthCommand.WarpVoice.parse("rms/0.90"));
+        assertEquals(new SynthCommand.WarpVoice("slt", 1.25), SynthCommand.WarpVoice.parse("slt/1.25"));
         for (String bad : List.of("rms", "rms/", "/0.9", "rms/0.79", "rms/1.3", "rms/0.905", "rms/fast")) {
             var error = assertThrows(IllegalArgumentException.class, () -> SynthCommand.Voice.parse("warp:" + bad));
             assertTrue(error.getMessage().contains(bad), error.getMessage());
