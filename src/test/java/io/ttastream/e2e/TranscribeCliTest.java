@@ -70,9 +70,16 @@ class TranscribeCliTest {
         assertTrue(lines[1].startsWith(b + "\t"), lines[1]);
 
         Files.writeString(dir.resolve("m.tsv"), "a.wav\tHELLO WORLD\nb.wav\tGOOD MORNING\n");
-        String wer = run("wer", "--model", model.toString(), "--manifest", dir.resolve("m.tsv").toString());
+        String wer = run("wer", "--model", model.toString(), "--manifest", dir.resolve("m.tsv").toString(),
+                "--confusions", "3");
         assertTrue(wer.contains("2 utterances, 4 reference words"), wer);
         assertTrue(wer.matches("(?s).*\\| source \\| \\d+\\.\\d\\d% \\| \\d+\\.\\d\\d% \\|.*"), wer);
+        // An untrained model gets most characters wrong: three rows of them, the worst first.
+        assertTrue(wer.contains("source: the characters most often wrong"), wer);
+        List<Long> wrong = Pattern.compile("(?m)^\\| (?:[A-Z']|space) \\| \\d+ \\| (\\d+) \\(\\d+%\\) \\|").matcher(wer)
+                .results().map(row -> Long.parseLong(row.group(1))).toList();
+        assertEquals(3, wrong.size(), wer);
+        assertTrue(wrong.get(0) >= wrong.get(1) && wrong.get(1) >= wrong.get(2), wer);
 
         // Both strategies side by side on noisy audio, as the SUTA comparison runs.
         Path noise = writeWav("noise.wav", 16000, 0.3);

@@ -1,7 +1,10 @@
 package io.ttastream.adaptation.metrics;
 
 import java.text.Normalizer;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -138,10 +141,29 @@ public final class ErrorRate {
     }
 
     /**
-     * Minimum edit distance by dynamic programming, then one optimal path traced back from the end
-     * to split it into substitutions, deletions and insertions (diagonal moves preferred).
+     * One step of an alignment: a reference unit and the hypothesis unit aligned with it, equal for a match;
+     * {@link #NONE} in place of the hypothesis unit for a deletion, of the reference unit for an insertion.
      */
+    record Step(int reference, int hypothesis) {
+        static final int NONE = -1;
+    }
+
+    /** Edit counts of {@link #alignment}. */
     static Edits align(int[] reference, int[] hypothesis) {
+        long substitutions = 0, deletions = 0, insertions = 0;
+        for (Step step : alignment(reference, hypothesis)) {
+            if (step.hypothesis() == Step.NONE) deletions++;
+            else if (step.reference() == Step.NONE) insertions++;
+            else if (step.reference() != step.hypothesis()) substitutions++;
+        }
+        return new Edits(substitutions, deletions, insertions, reference.length);
+    }
+
+    /**
+     * A minimum-edit alignment: the distance by dynamic programming, then one optimal path traced back from the
+     * end (diagonal moves preferred), returned from the start.
+     */
+    static List<Step> alignment(int[] reference, int[] hypothesis) {
         int n = reference.length;
         int m = hypothesis.length;
         int width = m + 1;
@@ -157,23 +179,20 @@ public final class ErrorRate {
                 distance[i * width + j] = Math.min(diagonal, Math.min(deletion, insertion));
             }
         }
-        long substitutions = 0, deletions = 0, insertions = 0;
+        List<Step> path = new ArrayList<>(Math.max(n, m));
         int i = n, j = m;
         while (i > 0 || j > 0) {
             int here = distance[i * width + j];
-            boolean match = i > 0 && j > 0 && reference[i - 1] == hypothesis[j - 1];
-            if (i > 0 && j > 0 && here == distance[(i - 1) * width + j - 1] + (match ? 0 : 1)) {
-                if (!match) substitutions++;
-                i--;
-                j--;
+            if (i > 0 && j > 0
+                    && here == distance[(i - 1) * width + j - 1] + (reference[i - 1] == hypothesis[j - 1] ? 0 : 1)) {
+                path.add(new Step(reference[--i], hypothesis[--j]));
             } else if (i > 0 && here == distance[(i - 1) * width + j] + 1) {
-                deletions++;
-                i--;
+                path.add(new Step(reference[--i], Step.NONE));
             } else {
-                insertions++;
-                j--;
+                path.add(new Step(Step.NONE, hypothesis[--j]));
             }
         }
-        return new Edits(substitutions, deletions, insertions, n);
+        Collections.reverse(path);
+        return path;
     }
 }

@@ -2,6 +2,7 @@ package io.ttastream.app;
 
 import io.ttastream.adaptation.bench.ProgressBar;
 import io.ttastream.adaptation.data.Manifest;
+import io.ttastream.adaptation.metrics.CharacterErrors;
 import io.ttastream.adaptation.metrics.ErrorRate;
 import io.ttastream.adaptation.strategy.Strategy;
 import io.ttastream.app.cli.DecoderOptions;
@@ -12,7 +13,9 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 
 /** WER and CER over a manifest, for one or more strategies side by side on the same audio. */
 @Command(name = "wer", mixinStandardHelpOptions = true,
@@ -37,6 +40,10 @@ final class WerCommand implements Callable<Integer> {
     @Option(names = "--limit", description = "Score only the first N utterances.")
     Integer limit;
 
+    @Option(names = "--confusions", paramLabel = "N", description = "After the table, each strategy's N reference "
+            + "characters most often wrong: how often, what they were most often heard as, how often they were missing.")
+    int confusions;
+
     @Override
     public Integer call() throws Exception {
         List<Manifest.Entry> entries = Manifest.read(manifest).requireAudio().entries();
@@ -51,7 +58,11 @@ final class WerCommand implements Callable<Integer> {
         try (Recogniser recogniser = Recogniser.load(modelOptions.modelDirectory(), modelOptions.backend())) {
             List<Strategy> strategies = adaptation.create(recogniser, adaptation.strategiesOr(List.of("source")), decoding);
             List<ErrorRate> errors = new ArrayList<>();
-            strategies.forEach(s -> errors.add(new ErrorRate()));
+            List<CharacterErrors> characterErrors = new ArrayList<>();
+            strategies.forEach(s -> {
+                errors.add(new ErrorRate());
+                characterErrors.add(new CharacterErrors());
+            });
             double[] seconds = new double[strategies.size()];
             double audioSeconds = 0;
             // --verbose prints a block per utterance, progress enough; a bar on stderr would cut into it.
@@ -68,6 +79,7 @@ final class WerCommand implements Callable<Integer> {
                     String hypothesis = strategies.get(s).process(input).text();
                     seconds[s] += (System.nanoTime() - start) / 1e9;
                     ErrorRate.Edits edits = errors.get(s).add(entry.reference(), hypothesis);
+                    characterErrors.get(s).add(entry.reference(), hypothesis);
                     if (verbose) {
                         System.out.printf("  %-6s %s  (WER %.0f%%)%n", strategies.get(s).name() + ":", hypothesis,
                                 100 * edits.rate());
@@ -86,7 +98,32 @@ final class WerCommand implements Callable<Integer> {
                 System.out.printf("| %s | %.2f%% | %.2f%% | %.3f |%n", strategies.get(s).name(), 100 * errors.get(s).wer(),
                         100 * errors.get(s).cer(), seconds[s] / audioSeconds);
             }
+            for (int s = 0; confusions > 0 && s < strategies.size(); s++) {
+                printConfusions(strategies.get(s).name(), characterErrors.get(s));
+            }
         }
         return 0;
+    }
+
+    private void printConfusions(String strategy, CharacterErrors characterErrors) {
+        System.out.printf("%n%s: the characters most often wrong%n", strategy);
+        System.out.println("| character | in the references | wrong | most often heard as | missing |");
+        System.out.println("|---|---|---|---|---|");
+        for (CharacterErrors.Row row : characterErrors.worst(confusions)) {
+            System.out.printf("| %s | %d | %d (%.0f%%) | %s | %d |%n", shown(row.character()), row.occurrences(),
+                    row.errors(), 100 * row.errorRate(),
+                    row.substitutions() == 0 ? "-" : shown(row.commonestSubstitute()) + " (" + row.commonestCount() + ")",
+                    row.deletions());
+        }
+        String inserted = characterErrors.insertions().entrySet().stream()
+                .sorted(Map.Entry.<Character, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                .limit(5).map(e -> shown(e.getKey()) + " " + e.getValue()).collect(Collectors.joining(", "));
+        System.out.printf("inserted: %d characters%s%n",
+                characterErrors.insertions().values().stream().mapToLong(Long::longValue).sum(),
+                inserted.isEmpty() ? "" : " (" + inserted + ")");
+    }
+
+    private static String shown(char character) {
+        return character == ' ' ? "space" : String.valueOf(character);
     }
 }
