@@ -97,6 +97,6 @@ bin/tta synth --resume --text "$text" --out "$out/synth-accent-pitch" --seed 10 
     --exclude "$accent_exclude" --voices "$pitched_accent_voices"
 
 # 11. 2,400 sentences in a tenth order (seed 11) by festival's Russian unit-selection voice (festvox-ru): one real man's
-#     recorded phones, joined with their own durations and pitch. Not used by a shipped model yet.
+#     recorded phones, joined with their own durations and pitch. A side-by-side run found it no help: no model uses it.
 bin/tta synth --resume --text "$text" --out "$out/synth-russian" --seed 11 --count 2400 --held-out-count 0 \
     --exclude "$accent_exclude" --voices accent:msu_ru_nsh_clunits
