@@ -79,7 +79,9 @@ final class WerCommand implements Callable<Integer> {
                     String hypothesis = strategies.get(s).process(input).text();
                     seconds[s] += (System.nanoTime() - start) / 1e9;
                     ErrorRate.Edits edits = errors.get(s).add(entry.reference(), hypothesis);
-                    characterErrors.get(s).add(entry.reference(), hypothesis);
+                    if (confusions > 0) { // a second alignment of the characters, only when asked for
+                        characterErrors.get(s).add(entry.reference(), hypothesis);
+                    }
                     if (verbose) {
                         System.out.printf("  %-6s %s  (WER %.0f%%)%n", strategies.get(s).name() + ":", hypothesis,
                                 100 * edits.rate());
