@@ -294,14 +294,14 @@ final class SynthCommand implements Callable<Integer> {
             throws IOException, InterruptedException {
         Path raw = Files.createTempFile("tta-synth", ".wav");
         Path text = Files.createTempFile("tta-synth", ".txt");
+        WarpVoice warp = voice.engine().equals("warp") ? WarpVoice.parse(voice.name()) : null;
         try {
             Files.writeString(text, sentence, StandardCharsets.UTF_8);
             List<String> command = switch (voice.engine()) {
                 case "espeak" -> List.of("espeak-ng", "-v", voice.name(), "-s", Integer.toString(130 + random.nextInt(60)),
                         "-p", Integer.toString(30 + random.nextInt(40)), "-w", raw.toString(), sentence);
-                case "flite", "warp" -> List.of("flite", "-voice",
-                        voice.engine().equals("warp") ? WarpVoice.parse(voice.name()).fliteVoice() : voice.name(), "--setf",
-                        "duration_stretch=" + durationStretch(random), "-t", sentence, "-o", raw.toString());
+                case "flite", "warp" -> List.of("flite", "-voice", warp == null ? voice.name() : warp.fliteVoice(),
+                        "--setf", "duration_stretch=" + durationStretch(random), "-t", sentence, "-o", raw.toString());
                 case "festival" -> List.of("text2wave", "-eval", "(voice_" + voice.name() + ")",
                         "-eval", "(Parameter.set 'Duration_Stretch " + durationStretch(random) + ")",
                         "-o", raw.toString(), text.toString());
@@ -335,9 +335,9 @@ final class SynthCommand implements Callable<Integer> {
                         + " festvox-czech-dita festvox-czech-machac festvox-czech-ph festvox-czech-krb festvox-suopuhe-mv festvox-ru)");
             }
             float[] audio = AudioLoader.load16k(raw);
-            if (voice.engine().equals("warp")) {
+            if (warp != null) {
                 // Read as if recorded at 16 kHz x factor, then brought back to 16 kHz: factor times as fast.
-                audio = Resampler.resample(audio, (int) Math.round(16000 * WarpVoice.parse(voice.name()).speed()), 16000);
+                audio = Resampler.resample(audio, (int) Math.round(16000 * warp.speed()), 16000);
             }
             // Written beside and then renamed, so that a stopped run leaves no truncated file for --resume to keep.
             Path part = wav.resolveSibling(wav.getFileName() + ".part");
