@@ -43,7 +43,8 @@ final class SynthCommand implements Callable<Integer> {
      * A voice: engine and name, e.g. espeak:en-us+m3, flite:slt, festival:kal_diphone, hts:0.40/0.60 (festival's
      * slt HTS voice made into another speaker, {@link HtsVoiceVariant}), or accent:pc_diphone (an Italian speaker
      * saying English, {@link #ACCENT_LANGUAGES}; accent:czech_dita/1.70 at 1.7 times kal's pitch, {@link AccentVoice}),
-     * or warp:rms/0.90 (flite's rms played 0.9 times as fast, {@link WarpVoice}).
+     * or warp:rms/0.90 (flite's rms played 0.9 times as fast, {@link WarpVoice}), or gnuspeech:male/18.0
+     * (GnuSpeech's articulatory synthesizer, its male preset with an 18 cm vocal tract, {@link GnuSpeechVoice}).
      */
     record Voice(String engine, String name) {
         static Voice parse(String spec) {
@@ -60,6 +61,9 @@ final class SynthCommand implements Callable<Integer> {
             }
             if (voice.engine().equals("accent")) {
                 AccentVoice.parse(voice.name());
+            }
+            if (voice.engine().equals("gnuspeech")) {
+                GnuSpeechVoice.parse(voice.name());
             }
             return voice;
         }
@@ -128,6 +132,38 @@ final class SynthCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * A gnuspeech: voice's name, PRESET/VOCAL_TRACT_CM: one of GnuSpeech's voice presets ({@link #GNUSPEECH_PRESETS})
+     * with its vocal tract made 10.0-20.0 cm long (the presets: male 17.5, female 15, large_child 12.5), which moves
+     * every formant. Unlike the other engines' voices, which are recordings cut up or formant rules, GnuSpeech
+     * simulates a vocal tract, so its speakers differ in the way people do; each utterance also gets its own pitch
+     * and breathiness ({@link #synthesize}). The synthesizer runs in node from {@code tools/gnuspeech}.
+     */
+    record GnuSpeechVoice(String preset, double vocalTractCm) {
+        static GnuSpeechVoice parse(String name) {
+            int slash = name.indexOf('/');
+            String usage = "gnuspeech voice '" + name + "' must be PRESET/VOCAL_TRACT_CM, e.g. male/18.0, with PRESET one of "
+                    + GNUSPEECH_PRESETS;
+            if (slash < 0 || !GNUSPEECH_PRESETS.contains(name.substring(0, slash))
+                    || !name.substring(slash + 1).matches("\\d{2}(\\.\\d)?")) {
+                throw new IllegalArgumentException(usage);
+            }
+            double vocalTractCm = Double.parseDouble(name.substring(slash + 1));
+            if (vocalTractCm < 10 || vocalTractCm > 20) {
+                throw new IllegalArgumentException("vocal tract length of '" + name + "' is outside [10.0, 20.0] cm");
+            }
+            return new GnuSpeechVoice(name.substring(0, slash), vocalTractCm);
+        }
+
+        /** tools/gnuspeech, where speak.mjs and its npm package are; the tests name it with -Dtta.gnuspeech. */
+        static Path toolDirectory() {
+            String configured = System.getProperty("tta.gnuspeech");
+            return configured != null ? Path.of(configured) : Home.path("tools", "gnuspeech");
+        }
+    }
+
+    static final Set<String> GNUSPEECH_PRESETS = new TreeSet<>(Set.of("male", "female", "large_child", "small_child", "baby"));
+
     static final String DEFAULT_HELD_OUT = "espeak:en-us+f4,espeak:en-gb-x-gbclan+m1,flite:awb";
 
     @Option(names = "--text", required = true, paramLabel = "FILE", description = "Sentences, one per line.")
@@ -140,7 +176,10 @@ final class SynthCommand implements Callable<Integer> {
             + "English: pc_diphone, lp_diphone, czech_dita, czech_machac, czech_ph, czech_krb, hy_fi_mv_diphone, "
             + "msu_ru_nsh_clunits; its pitch F0RATIO times kal_diphone's, 0.50-2.50, except for the Russian unit-selection "
             + "voice, which keeps its recordings' pitch and timing), or warp:VOICE/FACTOR (a flite voice played "
-            + "FACTOR times as fast, 0.80-1.25: pitch, formants and tempo scale together, like another speaker's vocal tract). "
+            + "FACTOR times as fast, 0.80-1.25: pitch, formants and tempo scale together, like another speaker's vocal tract), "
+            + "or gnuspeech:PRESET/VOCAL_TRACT_CM (GnuSpeech's articulatory synthesizer: preset male, female, large_child, "
+            + "small_child or baby with a 10.0-20.0 cm vocal tract; each utterance gets its own pitch, within 2 semitones "
+            + "of the preset's, and breathiness; needs node and `npm ci --prefix tools/gnuspeech`). "
             + "Default: a mix of espeak-ng and flite voices.")
     String voices = DEFAULT_VOICES;
 
@@ -295,6 +334,9 @@ final class SynthCommand implements Callable<Integer> {
         Path raw = Files.createTempFile("tta-synth", ".wav");
         Path text = Files.createTempFile("tta-synth", ".txt");
         WarpVoice warp = voice.engine().equals("warp") ? WarpVoice.parse(voice.name()) : null;
+        String install = "apt-get install espeak-ng flite festival festvox-kallpc16k festvox-kdlpc16k festvox-us-slt-hts;"
+                + " for accent: voices also festvox-italp16k festvox-itapc16k festvox-czech-dita festvox-czech-machac"
+                + " festvox-czech-ph festvox-czech-krb festvox-suopuhe-mv festvox-ru";
         try {
             Files.writeString(text, sentence, StandardCharsets.UTF_8);
             List<String> command = switch (voice.engine()) {
@@ -323,16 +365,25 @@ final class SynthCommand implements Callable<Integer> {
                                     accent.language(), sentence.replace("\"", ""), durationStretch(random),
                                     accent.f0Ratio(), raw));
                 }
+                case "gnuspeech" -> {
+                    GnuSpeechVoice speaker = GnuSpeechVoice.parse(voice.name());
+                    Path tool = GnuSpeechVoice.toolDirectory();
+                    install = "apt-get install nodejs npm; npm ci --prefix " + tool;
+                    yield List.of("node", tool.resolve("speak.mjs").toString(), speaker.preset(),
+                            String.format(Locale.ROOT, "%.1f", speaker.vocalTractCm()),
+                            String.format(Locale.ROOT, "%.2f", 4 * random.nextDouble() - 2),
+                            String.format(Locale.ROOT, "%.2f", 0.5 + 1.5 * random.nextDouble()),
+                            String.format(Locale.ROOT, "%.3f", 1 / Double.parseDouble(durationStretch(random))),
+                            Integer.toUnsignedString(random.nextInt()), text.toString(), raw.toString());
+                }
                 default -> throw new IllegalArgumentException("unknown engine '" + voice.engine()
-                        + "' (espeak, flite, festival, hts, accent, warp)");
+                        + "' (espeak, flite, festival, hts, accent, warp, gnuspeech)");
             };
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (process.waitFor() != 0 || Files.size(raw) < 100) {
                 throw new IOException(String.join(" ", command) + " failed: " + output.strip()
-                        + " (install the engines: apt-get install espeak-ng flite festival festvox-kallpc16k"
-                        + " festvox-kdlpc16k festvox-us-slt-hts; for accent: voices also festvox-italp16k festvox-itapc16k"
-                        + " festvox-czech-dita festvox-czech-machac festvox-czech-ph festvox-czech-krb festvox-suopuhe-mv festvox-ru)");
+                        + " (install the engine: " + install + ")");
             }
             float[] audio = AudioLoader.load16k(raw);
             if (warp != null) {

@@ -137,6 +137,45 @@ class SynthCommandTest {
         assertTrue(rms(audio) > 0.9 * rms(reference) && rms(audio) < 1.1 * rms(reference), "loudness kept");
     }
 
+    @Test
+    void aGnuSpeechVoiceNeedsAPresetAndAVocalTractOfTenToTwentyCentimetres() {
+        assertEquals(new SynthCommand.GnuSpeechVoice("male", 18), SynthCommand.GnuSpeechVoice.parse("male/18.0"));
+        assertEquals(new SynthCommand.GnuSpeechVoice("large_child", 12.5), SynthCommand.GnuSpeechVoice.parse("large_child/12.5"));
+        for (String bad : List.of("male", "male/", "/17.0", "tenor/17.0", "male/9.5", "male/20.5", "male/17.55", "male/long")) {
+            var error = assertThrows(IllegalArgumentException.class, () -> SynthCommand.Voice.parse("gnuspeech:" + bad));
+            assertTrue(error.getMessage().contains(bad), error.getMessage());
+        }
+    }
+
+    /**
+     * The same seed gives the same audio (what --resume needs, though GnuSpeech draws random intonation), and a
+     * vocal tract 14/17.5 as long raises the formants by 17.5/14, at the same pitch: the signal's RMS frequency,
+     * which the unmoved glottal harmonics hold back, rises by more than 5% and at most that much.
+     */
+    @Test
+    void aGnuSpeechVoiceIsRepeatableAndAShorterVocalTractSpeaksHigher() throws Exception {
+        Path tool = SynthCommand.GnuSpeechVoice.toolDirectory();
+        assumeTrue(Files.isDirectory(tool.resolve("node_modules/@echogarden/gnuspeech-wasm")),
+                "GnuSpeech is not installed (npm ci --prefix tools/gnuspeech)");
+        String sentence = "The prisoner was led into the court by two warders.";
+        float[] audio = speak("gnuspeech:male/17.5", sentence, 3, dir);
+        assertArrayEquals(audio, speak("gnuspeech:male/17.5", sentence, 3, dir));
+        float[] shorter = speak("gnuspeech:male/14.0", sentence, 3, dir);
+        assertTrue(audio.length > 16000 * 2 && audio.length < 16000 * 6, "seconds: " + audio.length / 16000.0);
+        assertEquals(audio.length, shorter.length, 1600, "same seed, same tempo");
+        double ratio = rmsFrequency(shorter) / rmsFrequency(audio);
+        assertTrue(ratio > 1.05 && ratio <= 17.5 / 14, "RMS frequency ratio " + ratio);
+    }
+
+    /** sqrt(E[x'^2] / E[x^2]) in Hz: the power spectrum's root mean square frequency, from the samples' differences. */
+    private static double rmsFrequency(float[] samples) {
+        double slope = 0;
+        for (int i = 1; i < samples.length; i++) {
+            slope += Math.pow(samples[i] - samples[i - 1], 2);
+        }
+        return Math.sqrt(slope / samples.length) / rms(samples) * 16000 / (2 * Math.PI);
+    }
+
     /**
      * A resumed run speaks only the missing files, and speaks them as the first run did: a file it kept is left
      * alone (here a marked one), a deleted one comes back byte for byte. Without --resume every file is spoken again.
