@@ -5,7 +5,17 @@
 // Usage: node speak.mjs PRESET VOCAL_TRACT_CM PITCH_SHIFT_SEMITONES BREATHINESS_PERCENT TEMPO SEED TEXT_FILE OUT_WAV
 import { readFileSync, writeFileSync } from 'node:fs';
 
+const usage = 'usage: node speak.mjs PRESET VOCAL_TRACT_CM PITCH_SHIFT_SEMITONES BREATHINESS_PERCENT TEMPO SEED TEXT_FILE OUT_WAV';
+if (process.argv.length !== 10) {
+    console.error(usage);
+    process.exit(2);
+}
 const [preset, vocalTractCm, pitchShift, breathiness, tempo, seed, textFile, outWav] = process.argv.slice(2);
+const presets = ['male', 'female', 'large_child', 'small_child', 'baby'];
+if (!presets.includes(preset)) {
+    console.error(`preset '${preset}' is not one of ${presets.join(', ')}; ${usage}`);
+    process.exit(2);
+}
 
 // The synthesizer's intonation drift draws from the system's randomness (WASI random_get, which reads
 // crypto.getRandomValues): a seeded generator in its place makes the same arguments give the same audio.

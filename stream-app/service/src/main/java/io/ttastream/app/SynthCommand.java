@@ -28,15 +28,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Speaks sentences with Debian's text-to-speech engines to make a training corpus: each sentence
+ * Speaks sentences with text-to-speech engines to make a training corpus: each sentence
  * gets one voice (cycling through the list) with a seeded random speed (and pitch, for espeak-ng).
  * The held-out voices speak a separate set of sentences and never appear in the training manifest.
- * Engines: espeak-ng (formant synthesis), flite (CMU voices) and festival (diphone and HTS voices, and its
+ * Engines: Debian's espeak-ng (formant synthesis), flite (CMU voices) and festival (diphone and HTS voices, and its
  * Italian, Czech and Finnish diphone voices and Russian unit-selection voice speaking English through a phone
- * mapping, {@code accent.scm}).
+ * mapping, {@code accent.scm}), and GnuSpeech (articulatory synthesis, from npm, run in node).
  */
 @Command(name = "synth", mixinStandardHelpOptions = true,
-        description = "Synthesise a speech corpus (16 kHz WAV + manifests) with espeak-ng, flite and festival voices.")
+        description = "Synthesise a speech corpus (16 kHz WAV + manifests) with espeak-ng, flite, festival and GnuSpeech voices.")
 final class SynthCommand implements Callable<Integer> {
 
     /**
@@ -134,10 +134,11 @@ final class SynthCommand implements Callable<Integer> {
 
     /**
      * A gnuspeech: voice's name, PRESET/VOCAL_TRACT_CM: one of GnuSpeech's voice presets ({@link #GNUSPEECH_PRESETS})
-     * with its vocal tract made 10.0-20.0 cm long (the presets: male 17.5, female 15, large_child 12.5), which moves
-     * every formant. Unlike the other engines' voices, which are recordings cut up or formant rules, GnuSpeech
-     * simulates a vocal tract, so its speakers differ in the way people do; each utterance also gets its own pitch
-     * and breathiness ({@link #synthesize}). The synthesizer runs in node from {@code tools/gnuspeech}.
+     * with its vocal tract made 7.0-20.0 cm long (the presets' own: male 17.5, female 15, large_child 12.5,
+     * small_child 10, baby 7.5), which moves every formant. Unlike the other engines' voices (recorded units joined,
+     * statistical models of one recorded speaker, formant rules), GnuSpeech simulates a vocal tract, so its speakers
+     * differ in the way people do; each utterance also gets its own pitch and breathiness ({@link #synthesize}). The
+     * synthesizer runs in node from {@code tools/gnuspeech}.
      */
     record GnuSpeechVoice(String preset, double vocalTractCm) {
         static GnuSpeechVoice parse(String name) {
@@ -145,12 +146,12 @@ final class SynthCommand implements Callable<Integer> {
             String usage = "gnuspeech voice '" + name + "' must be PRESET/VOCAL_TRACT_CM, e.g. male/18.0, with PRESET one of "
                     + GNUSPEECH_PRESETS;
             if (slash < 0 || !GNUSPEECH_PRESETS.contains(name.substring(0, slash))
-                    || !name.substring(slash + 1).matches("\\d{2}(\\.\\d)?")) {
+                    || !name.substring(slash + 1).matches("\\d{1,2}(\\.\\d)?")) {
                 throw new IllegalArgumentException(usage);
             }
             double vocalTractCm = Double.parseDouble(name.substring(slash + 1));
-            if (vocalTractCm < 10 || vocalTractCm > 20) {
-                throw new IllegalArgumentException("vocal tract length of '" + name + "' is outside [10.0, 20.0] cm");
+            if (vocalTractCm < 7 || vocalTractCm > 20) {
+                throw new IllegalArgumentException("vocal tract length of '" + name + "' is outside [7.0, 20.0] cm");
             }
             return new GnuSpeechVoice(name.substring(0, slash), vocalTractCm);
         }
@@ -178,7 +179,7 @@ final class SynthCommand implements Callable<Integer> {
             + "voice, which keeps its recordings' pitch and timing), or warp:VOICE/FACTOR (a flite voice played "
             + "FACTOR times as fast, 0.80-1.25: pitch, formants and tempo scale together, like another speaker's vocal tract), "
             + "or gnuspeech:PRESET/VOCAL_TRACT_CM (GnuSpeech's articulatory synthesizer: preset male, female, large_child, "
-            + "small_child or baby with a 10.0-20.0 cm vocal tract; each utterance gets its own pitch, within 2 semitones "
+            + "small_child or baby with a 7.0-20.0 cm vocal tract; each utterance gets its own pitch, within 2 semitones "
             + "of the preset's, and breathiness; needs node and `npm ci --prefix tools/gnuspeech`). "
             + "Default: a mix of espeak-ng and flite voices.")
     String voices = DEFAULT_VOICES;
@@ -334,9 +335,6 @@ final class SynthCommand implements Callable<Integer> {
         Path raw = Files.createTempFile("tta-synth", ".wav");
         Path text = Files.createTempFile("tta-synth", ".txt");
         WarpVoice warp = voice.engine().equals("warp") ? WarpVoice.parse(voice.name()) : null;
-        String install = "apt-get install espeak-ng flite festival festvox-kallpc16k festvox-kdlpc16k festvox-us-slt-hts;"
-                + " for accent: voices also festvox-italp16k festvox-itapc16k festvox-czech-dita festvox-czech-machac"
-                + " festvox-czech-ph festvox-czech-krb festvox-suopuhe-mv festvox-ru";
         try {
             Files.writeString(text, sentence, StandardCharsets.UTF_8);
             List<String> command = switch (voice.engine()) {
@@ -368,7 +366,6 @@ final class SynthCommand implements Callable<Integer> {
                 case "gnuspeech" -> {
                     GnuSpeechVoice speaker = GnuSpeechVoice.parse(voice.name());
                     Path tool = GnuSpeechVoice.toolDirectory();
-                    install = "apt-get install nodejs npm; npm ci --prefix " + tool;
                     yield List.of("node", tool.resolve("speak.mjs").toString(), speaker.preset(),
                             String.format(Locale.ROOT, "%.1f", speaker.vocalTractCm()),
                             String.format(Locale.ROOT, "%.2f", 4 * random.nextDouble() - 2),
@@ -379,11 +376,16 @@ final class SynthCommand implements Callable<Integer> {
                 default -> throw new IllegalArgumentException("unknown engine '" + voice.engine()
                         + "' (espeak, flite, festival, hts, accent, warp, gnuspeech)");
             };
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            Process process;
+            try {
+                process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            } catch (IOException notInstalled) {
+                throw new IOException(notInstalled.getMessage() + " (install the engine: " + installHint(voice) + ")");
+            }
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (process.waitFor() != 0 || Files.size(raw) < 100) {
                 throw new IOException(String.join(" ", command) + " failed: " + output.strip()
-                        + " (install the engine: " + install + ")");
+                        + " (install the engine: " + installHint(voice) + ")");
             }
             float[] audio = AudioLoader.load16k(raw);
             if (warp != null) {
@@ -398,6 +400,16 @@ final class SynthCommand implements Callable<Integer> {
             Files.deleteIfExists(raw);
             Files.deleteIfExists(text);
         }
+    }
+
+    /** What to install for a voice's engine, for the error when it cannot run. */
+    private static String installHint(Voice voice) {
+        return switch (voice.engine()) {
+            case "gnuspeech" -> "apt-get install nodejs npm; npm ci --prefix " + GnuSpeechVoice.toolDirectory();
+            case "accent" -> "apt-get install festival festvox-kallpc16k festvox-italp16k festvox-itapc16k"
+                    + " festvox-czech-dita festvox-czech-machac festvox-czech-ph festvox-czech-krb festvox-suopuhe-mv festvox-ru";
+            default -> "apt-get install espeak-ng flite festival festvox-kallpc16k festvox-kdlpc16k festvox-us-slt-hts";
+        };
     }
 
     /** Puts accent.scm, which accent: voices run, into the scratch folder {@link #synthesize} is given. */
