@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Speaks the synthetic corpora that the source model (1-8) and its experiments (all eleven) train on (models/source/MODEL_CARD.md, "Data").
+# Speaks the synthetic corpora that the source model (1-8) and its experiments (all twelve) train on (models/source/MODEL_CARD.md, "Data").
 # Needs Debian's espeak-ng, flite, festival, festvox-kallpc16k, festvox-kdlpc16k and festvox-us-slt-hts, and for corpora 7-8
-# festvox-italp16k festvox-itapc16k festvox-czech-dita festvox-czech-machac festvox-czech-ph festvox-suopuhe-mv (and festvox-czech-krb for corpus 10, festvox-ru for 11).
-# Usage: tools/model/synth-corpora.sh [OUT_ROOT]   (default runs; 8 GB; on 2 cores corpora 1-5 take about 45 minutes, corpus 6 about 17 minutes (an earlier run took 80), 7-8 about 7 minutes each, 9 about 2 minutes, 10 and 11 took 24 and 35 minutes on one core beside a training run)
+# festvox-italp16k festvox-itapc16k festvox-czech-dita festvox-czech-machac festvox-czech-ph festvox-suopuhe-mv (and festvox-czech-krb for corpus 10, festvox-ru for 11),
+# and for corpus 12 node with `npm ci --prefix tools/gnuspeech`.
+# Usage: tools/model/synth-corpora.sh [OUT_ROOT]   (default runs; 8 GB; on 2 cores corpora 1-5 take about 45 minutes, corpus 6 about 17 minutes (an earlier run took 80), 7-8 about 7 minutes each, 9 about 2 minutes, 10 and 11 took 24 and 35 minutes on one core beside a training run, 12 about 17 minutes beside another synthesis)
 # Safe to stop and run again: --resume keeps every WAV file already spoken (change a step's options and delete its
 # folder first, or the kept files belong to the old options).
 set -euo pipefail
@@ -100,3 +101,13 @@ bin/tta synth --resume --text "$text" --out "$out/synth-accent-pitch" --seed 10 
 #     recorded phones, joined with their own durations and pitch. A side-by-side run found it no help: no model uses it.
 bin/tta synth --resume --text "$text" --out "$out/synth-russian" --seed 11 --count 2400 --held-out-count 0 \
     --exclude "$accent_exclude" --voices accent:msu_ru_nsh_clunits
+
+# 12. 2,400 sentences in an eleventh order (seed 12) by eight speakers of GnuSpeech, an articulatory synthesizer (npm;
+#     node and `npm ci --prefix tools/gnuspeech`): its male preset with 16-19 cm vocal tracts, female with 14-16 cm,
+#     large_child with 12.5 cm, each utterance at its own pitch and breathiness. A vocal tract model, not recordings
+#     or formant rules: speakers unlike every engine above. A side-by-side run moved held-out awb about a point on both
+#     halves of the held-out set; no shipped model uses it yet.
+gnuspeech_voices=gnuspeech:male/16.0,gnuspeech:female/14.0,gnuspeech:male/17.0,gnuspeech:female/15.0
+gnuspeech_voices+=,gnuspeech:male/18.0,gnuspeech:large_child/12.5,gnuspeech:male/19.0,gnuspeech:female/16.0
+bin/tta synth --resume --text "$text" --out "$out/synth-gnuspeech" --seed 12 --count 2400 --held-out-count 0 \
+    --exclude "$accent_exclude" --voices "$gnuspeech_voices"
