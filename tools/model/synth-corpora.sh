@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Speaks the synthetic corpora that the source model (1-8) and its experiments (all twelve) train on (models/source/MODEL_CARD.md, "Data").
+# Speaks the synthetic corpora that the source model (1-8) and its experiments (all thirteen) train on (models/source/MODEL_CARD.md, "Data").
 # Needs Debian's espeak-ng, flite, festival, festvox-kallpc16k, festvox-kdlpc16k and festvox-us-slt-hts, and for corpora 7-8
 # festvox-italp16k festvox-itapc16k festvox-czech-dita festvox-czech-machac festvox-czech-ph festvox-suopuhe-mv (and festvox-czech-krb for corpus 10, festvox-ru for 11),
-# and for corpus 12 node with `npm ci --prefix tools/gnuspeech`.
-# Usage: tools/model/synth-corpora.sh [OUT_ROOT]   (default runs; 8 GB; on 2 cores corpora 1-5 take about 45 minutes, corpus 6 about 17 minutes (an earlier run took 80), 7-8 about 7 minutes each, 9 about 2 minutes, 10 and 11 took 24 and 35 minutes on one core beside a training run, 12 about 17 minutes beside another synthesis)
+# and for corpora 12-13 node with `npm ci --prefix tools/gnuspeech`.
+# Usage: tools/model/synth-corpora.sh [OUT_ROOT]   (default runs; 9 GB; on 2 cores corpora 1-5 take about 45 minutes, corpus 6 about 17 minutes (an earlier run took 80), 7-8 about 7 minutes each, 9 about 2 minutes, 10 and 11 took 24 and 35 minutes on one core beside a training run, 12 and 13 about 17-21 minutes each beside another synthesis)
 # Safe to stop and run again: --resume keeps every WAV file already spoken (change a step's options and delete its
 # folder first, or the kept files belong to the old options).
 set -euo pipefail
@@ -111,3 +111,12 @@ gnuspeech_voices=gnuspeech:male/16.0,gnuspeech:female/14.0,gnuspeech:male/17.0,g
 gnuspeech_voices+=,gnuspeech:male/18.0,gnuspeech:large_child/12.5,gnuspeech:male/19.0,gnuspeech:female/16.0
 bin/tta synth --resume --text "$text" --out "$out/synth-gnuspeech" --seed 12 --count 2400 --held-out-count 0 \
     --exclude "$accent_exclude" --voices "$gnuspeech_voices"
+# 13. 2,400 sentences in a twelfth order (seed 13) by sixteen more GnuSpeech speakers, their vocal tracts between corpus 12's
+#     and beyond them (male 14.5-20 cm, female 13.5-17.5 cm, children 11-14 cm): more speakers of the one engine that
+#     moved awb, to see whether more of them move it further.
+gnuspeech_voices_2=gnuspeech:male/15.5,gnuspeech:female/13.5,gnuspeech:male/16.5,gnuspeech:female/14.5,gnuspeech:male/17.5
+gnuspeech_voices_2+=,gnuspeech:female/15.5,gnuspeech:male/18.5,gnuspeech:female/16.5,gnuspeech:male/19.5,gnuspeech:female/17.5
+gnuspeech_voices_2+=,gnuspeech:male/20.0,gnuspeech:large_child/11.5,gnuspeech:male/14.5,gnuspeech:large_child/13.5
+gnuspeech_voices_2+=,gnuspeech:small_child/11.0,gnuspeech:large_child/14.0
+bin/tta synth --resume --text "$text" --out "$out/synth-gnuspeech-2" --seed 13 --count 2400 --held-out-count 0 \
+    --exclude "$accent_exclude" --voices "$gnuspeech_voices_2"
