@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Speaks the synthetic corpora that the source model (1-8) and its experiments (all thirteen) train on (models/source/MODEL_CARD.md, "Data").
+# Speaks the synthetic corpora that the source model (1-8, 12 and 13) and its experiments (all thirteen) train on (models/source/MODEL_CARD.md, "Data").
 # Needs Debian's espeak-ng, flite, festival, festvox-kallpc16k, festvox-kdlpc16k and festvox-us-slt-hts, and for corpora 7-8
 # festvox-italp16k festvox-itapc16k festvox-czech-dita festvox-czech-machac festvox-czech-ph festvox-suopuhe-mv (and festvox-czech-krb for corpus 10, festvox-ru for 11),
 # and for corpora 12-13 node with `npm ci --prefix tools/gnuspeech`.
@@ -106,14 +106,14 @@ bin/tta synth --resume --text "$text" --out "$out/synth-russian" --seed 11 --cou
 #     node and `npm ci --prefix tools/gnuspeech`): its male preset with 16-19 cm vocal tracts, female with 14-16 cm,
 #     large_child with 12.5 cm, each utterance at its own pitch and breathiness. A vocal tract model, not recordings
 #     or formant rules: speakers unlike every engine above. A side-by-side run moved held-out awb about a point on both
-#     halves of the held-out set; no shipped model uses it yet.
+#     halves of the held-out set. Used from v0.10 on.
 gnuspeech_voices=gnuspeech:male/16.0,gnuspeech:female/14.0,gnuspeech:male/17.0,gnuspeech:female/15.0
 gnuspeech_voices+=,gnuspeech:male/18.0,gnuspeech:large_child/12.5,gnuspeech:male/19.0,gnuspeech:female/16.0
 bin/tta synth --resume --text "$text" --out "$out/synth-gnuspeech" --seed 12 --count 2400 --held-out-count 0 \
     --exclude "$accent_exclude" --voices "$gnuspeech_voices"
 # 13. 2,400 sentences in a twelfth order (seed 13) by sixteen more GnuSpeech speakers, their vocal tracts between corpus 12's
 #     and beyond them (male 14.5-20 cm, female 13.5-17.5 cm, children 11-14 cm): more speakers of the one engine that
-#     moved awb, to see whether more of them move it further.
+#     moved awb. Used from v0.10 on, whose run trains on corpora 1, 2, 5, 12 and 13.
 gnuspeech_voices_2=gnuspeech:male/15.5,gnuspeech:female/13.5,gnuspeech:male/16.5,gnuspeech:female/14.5,gnuspeech:male/17.5
 gnuspeech_voices_2+=,gnuspeech:female/15.5,gnuspeech:male/18.5,gnuspeech:female/16.5,gnuspeech:male/19.5,gnuspeech:female/17.5
 gnuspeech_voices_2+=,gnuspeech:male/20.0,gnuspeech:large_child/11.5,gnuspeech:male/14.5,gnuspeech:large_child/13.5
