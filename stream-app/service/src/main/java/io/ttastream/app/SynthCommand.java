@@ -135,25 +135,43 @@ final class SynthCommand implements Callable<Integer> {
     /**
      * A gnuspeech: voice's name, PRESET/VOCAL_TRACT_CM: one of GnuSpeech's voice presets ({@link #GNUSPEECH_PRESETS})
      * with its vocal tract made 7.0-20.0 cm long (the presets' own: male 17.5, female 15, large_child 12.5,
-     * small_child 10, baby 7.5), which moves every formant. Unlike the other engines' voices (recorded units joined,
-     * statistical models of one recorded speaker, formant rules), GnuSpeech simulates a vocal tract, so its speakers
-     * differ in the way people do; each utterance also gets its own pitch and breathiness ({@link #synthesize}). The
-     * synthesizer runs in node from {@code tools/gnuspeech}.
+     * small_child 10, baby 7.5), which moves every formant; PRESET/SHORTEST-LONGEST (e.g. male/15.0-19.0) draws each
+     * utterance's length from that range, so that every utterance is another speaker. Unlike the other engines' voices
+     * (recorded units joined, statistical models of one recorded speaker, formant rules), GnuSpeech simulates a vocal
+     * tract, so its speakers differ in the way people do; each utterance also gets its own pitch and breathiness
+     * ({@link #synthesize}). The synthesizer runs in node from {@code tools/gnuspeech}.
      */
-    record GnuSpeechVoice(String preset, double vocalTractCm) {
+    record GnuSpeechVoice(String preset, double shortestCm, double longestCm) {
         static GnuSpeechVoice parse(String name) {
             int slash = name.indexOf('/');
-            String usage = "gnuspeech voice '" + name + "' must be PRESET/VOCAL_TRACT_CM, e.g. male/18.0, with PRESET one of "
-                    + GNUSPEECH_PRESETS;
+            String usage = "gnuspeech voice '" + name + "' must be PRESET/VOCAL_TRACT_CM or PRESET/SHORTEST-LONGEST, e.g. "
+                    + "male/18.0 or male/15.0-19.0, with PRESET one of " + GNUSPEECH_PRESETS;
+            String length = "\\d{1,2}(\\.\\d)?";
             if (slash < 0 || !GNUSPEECH_PRESETS.contains(name.substring(0, slash))
-                    || !name.substring(slash + 1).matches("\\d{1,2}(\\.\\d)?")) {
+                    || !name.substring(slash + 1).matches(length + "(-" + length + ")?")) {
                 throw new IllegalArgumentException(usage);
             }
-            double vocalTractCm = Double.parseDouble(name.substring(slash + 1));
-            if (vocalTractCm < 7 || vocalTractCm > 20) {
+            String[] range = name.substring(slash + 1).split("-");
+            double shortestCm = Double.parseDouble(range[0]);
+            double longestCm = Double.parseDouble(range[range.length - 1]);
+            if (shortestCm < 7 || longestCm > 20) {
                 throw new IllegalArgumentException("vocal tract length of '" + name + "' is outside [7.0, 20.0] cm");
             }
-            return new GnuSpeechVoice(name.substring(0, slash), vocalTractCm);
+            if (shortestCm > longestCm) {
+                throw new IllegalArgumentException("vocal tract range of '" + name + "' runs backwards");
+            }
+            return new GnuSpeechVoice(name.substring(0, slash), shortestCm, longestCm);
+        }
+
+        /**
+         * This utterance's vocal tract length in cm, to a tenth, as speak.mjs is given it. A fixed length draws
+         * nothing from {@code random}, so corpora spoken before ranges existed come out the same.
+         */
+        double vocalTractCm(Random random) {
+            if (shortestCm == longestCm) {
+                return shortestCm;
+            }
+            return Math.round((shortestCm + (longestCm - shortestCm) * random.nextDouble()) * 10) / 10.0;
         }
 
         /** tools/gnuspeech, where speak.mjs and its npm package are; the tests name it with -Dtta.gnuspeech. */
@@ -179,7 +197,8 @@ final class SynthCommand implements Callable<Integer> {
             + "voice, which keeps its recordings' pitch and timing), or warp:VOICE/FACTOR (a flite voice played "
             + "FACTOR times as fast, 0.80-1.25: pitch, formants and tempo scale together, like another speaker's vocal tract), "
             + "or gnuspeech:PRESET/VOCAL_TRACT_CM (GnuSpeech's articulatory synthesizer: preset male, female, large_child, "
-            + "small_child or baby with a 7.0-20.0 cm vocal tract; each utterance gets its own pitch, within 2 semitones "
+            + "small_child or baby with a 7.0-20.0 cm vocal tract, or PRESET/SHORTEST-LONGEST for a length drawn per "
+            + "utterance; each utterance gets its own pitch, within 2 semitones "
             + "of the preset's, and breathiness; needs node and `npm ci --prefix tools/gnuspeech`). "
             + "Default: a mix of espeak-ng and flite voices.")
     String voices = DEFAULT_VOICES;
@@ -367,7 +386,7 @@ final class SynthCommand implements Callable<Integer> {
                     GnuSpeechVoice speaker = GnuSpeechVoice.parse(voice.name());
                     Path tool = GnuSpeechVoice.toolDirectory();
                     yield List.of("node", tool.resolve("speak.mjs").toString(), speaker.preset(),
-                            String.format(Locale.ROOT, "%.1f", speaker.vocalTractCm()),
+                            String.format(Locale.ROOT, "%.1f", speaker.vocalTractCm(random)),
                             String.format(Locale.ROOT, "%.2f", 4 * random.nextDouble() - 2),
                             String.format(Locale.ROOT, "%.2f", 0.5 + 1.5 * random.nextDouble()),
                             String.format(Locale.ROOT, "%.3f", 1 / Double.parseDouble(durationStretch(random))),

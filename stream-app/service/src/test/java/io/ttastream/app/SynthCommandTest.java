@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
@@ -139,16 +140,47 @@ class SynthCommandTest {
 
     @Test
     void aGnuSpeechVoiceNeedsAPresetAndAVocalTractOfSevenToTwentyCentimetres() {
-        assertEquals(new SynthCommand.GnuSpeechVoice("male", 18), SynthCommand.GnuSpeechVoice.parse("male/18.0"));
-        assertEquals(new SynthCommand.GnuSpeechVoice("baby", 7.5), SynthCommand.GnuSpeechVoice.parse("baby/7.5"));
-        for (String malformed : List.of("male", "male/", "/17.0", "tenor/17.0", "male/17.55", "male/long")) {
+        assertEquals(new SynthCommand.GnuSpeechVoice("male", 18, 18), SynthCommand.GnuSpeechVoice.parse("male/18.0"));
+        assertEquals(new SynthCommand.GnuSpeechVoice("baby", 7.5, 7.5), SynthCommand.GnuSpeechVoice.parse("baby/7.5"));
+        assertEquals(new SynthCommand.GnuSpeechVoice("female", 13.5, 17), SynthCommand.GnuSpeechVoice.parse("female/13.5-17"));
+        for (String malformed : List.of("male", "male/", "/17.0", "tenor/17.0", "male/17.55", "male/long", "male/15-",
+                "male/-19", "male/15-17-19")) {
             var error = assertThrows(IllegalArgumentException.class, () -> SynthCommand.Voice.parse("gnuspeech:" + malformed));
             assertTrue(error.getMessage().contains(malformed) && error.getMessage().contains("must be"), error.getMessage());
         }
-        for (String outOfRange : List.of("male/6.9", "male/20.5")) {
+        for (String outOfRange : List.of("male/6.9", "male/20.5", "male/15.0-20.5", "small_child/6.5-11.0")) {
             var error = assertThrows(IllegalArgumentException.class, () -> SynthCommand.Voice.parse("gnuspeech:" + outOfRange));
             assertTrue(error.getMessage().contains(outOfRange) && error.getMessage().contains("outside"), error.getMessage());
         }
+        var backwards = assertThrows(IllegalArgumentException.class, () -> SynthCommand.Voice.parse("gnuspeech:male/19-15"));
+        assertTrue(backwards.getMessage().contains("backwards"), backwards.getMessage());
+    }
+
+    /**
+     * A range gives every utterance its own length, to a tenth of a centimetre, spread over the whole range; a fixed
+     * length draws no random number, so that the seeded pitch, breathiness and tempo of corpora spoken with fixed
+     * lengths stay what they were.
+     */
+    @Test
+    void aGnuSpeechRangeDrawsEachUtterancesVocalTractAndAFixedLengthDrawsNothing() {
+        var range = SynthCommand.GnuSpeechVoice.parse("male/15.0-19.0");
+        Random random = new Random(7);
+        double shortest = Double.MAX_VALUE;
+        double longest = 0;
+        Set<Double> lengths = new HashSet<>();
+        for (int utterance = 0; utterance < 400; utterance++) {
+            double cm = range.vocalTractCm(random);
+            assertTrue(cm >= 15 && cm <= 19, cm + " cm");
+            assertEquals(Math.round(cm * 10), cm * 10, 1e-9, "a tenth of a centimetre");
+            shortest = Math.min(shortest, cm);
+            longest = Math.max(longest, cm);
+            lengths.add(cm);
+        }
+        assertTrue(shortest < 15.2 && longest > 18.8 && lengths.size() > 30, shortest + "-" + longest + ", " + lengths.size());
+
+        Random used = new Random(7);
+        assertEquals(17.5, SynthCommand.GnuSpeechVoice.parse("male/17.5").vocalTractCm(used));
+        assertEquals(new Random(7).nextLong(), used.nextLong(), "a fixed length consumed a random number");
     }
 
     /**
