@@ -14,8 +14,12 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=${1:-runs}
 wanted_corpora=("${@:2}")
-# True when corpus $1 was asked for (no list asks for all).
-wanted() { [[ ${#wanted_corpora[@]} -eq 0 || " ${wanted_corpora[*]} " == *" $1 "* ]]; }
+# speak N OPTIONS...: makes corpus N with `tta synth OPTIONS` when it was asked for (no list asks for all).
+speak() {
+  if [[ ${#wanted_corpora[@]} -eq 0 || " ${wanted_corpora[*]} " == *" $1 "* ]]; then
+    bin/tta synth --resume --text "$text" "${@:2}"
+  fi
+}
 text=../shared/data/text/ljspeech-sentences.txt
 
 # 1. 2,000 sentences by 15 espeak-ng and flite voices, and the held-out set: 200 other sentences by
@@ -24,10 +28,8 @@ text=../shared/data/text/ljspeech-sentences.txt
 bin/tta synth --resume --text "$text" --out "$out/synth"
 
 # 2. The first 1,500 of those training sentences (same seed) by festival's two diphone voices and its HTS voice.
-if wanted 2; then
-  bin/tta synth --resume --text "$text" --out "$out/synth-festival" --count 1500 --held-out-count 0 \
-      --voices festival:kal_diphone,festival:ked_diphone,festival:cmu_us_slt_arctic_hts
-fi
+speak 2 --out "$out/synth-festival" --count 1500 --held-out-count 0 \
+    --voices festival:kal_diphone,festival:ked_diphone,festival:cmu_us_slt_arctic_hts
 
 # 3. 6,000 sentences in another order (seed 2), none of them held out, by 81 espeak-ng voice variants spread
 #    over six accents, flite's kal, kal16, rms and slt, and the festival voices. Variants f4 and m1 and the
@@ -48,25 +50,19 @@ variant_voices() {
   voices+=(flite:kal flite:kal16 flite:rms flite:slt festival:kal_diphone festival:ked_diphone festival:cmu_us_slt_arctic_hts)
   (IFS=,; echo "${voices[*]}")
 }
-if wanted 3; then
-  bin/tta synth --resume --text "$text" --out "$out/synth-variants" --seed 2 --count 6000 --held-out-count 0 \
-      --exclude "$out/synth/heldout.tsv" --voices "$(variant_voices 0)"
-fi
+speak 3 --out "$out/synth-variants" --seed 2 --count 6000 --held-out-count 0 \
+    --exclude "$out/synth/heldout.tsv" --voices "$(variant_voices 0)"
 
 # 4. 6,000 sentences in a third order (seed 3) by the same voices, each espeak variant in another accent than in 3.
-if wanted 4; then
-  bin/tta synth --resume --text "$text" --out "$out/synth-variants-2" --seed 3 --count 6000 --held-out-count 0 \
-      --exclude "$out/synth/heldout.tsv" --voices "$(variant_voices 3)"
-fi
+speak 4 --out "$out/synth-variants-2" --seed 3 --count 6000 --held-out-count 0 \
+    --exclude "$out/synth/heldout.tsv" --voices "$(variant_voices 3)"
 
 # 5. 8,000 sentences in a fourth order (seed 4) by the seven flite and festival training voices alone. In corpora 1-4
 #    they speak 2,851 of 15,500 utterances, and on unseen sentences v0.5 transcribed them at 24-31% CER against 11% for
 #    the held-out espeak voices: the voices unlike espeak's formant synthesis needed more data, not other voices.
-if wanted 5; then
-  bin/tta synth --resume --text "$text" --out "$out/synth-natural" --seed 4 --count 8000 --held-out-count 0 \
-      --exclude "$out/synth/heldout.tsv" \
-      --voices flite:kal,flite:kal16,flite:rms,flite:slt,festival:kal_diphone,festival:ked_diphone,festival:cmu_us_slt_arctic_hts
-fi
+speak 5 --out "$out/synth-natural" --seed 4 --count 8000 --held-out-count 0 \
+    --exclude "$out/synth/heldout.tsv" \
+    --voices flite:kal,flite:kal16,flite:rms,flite:slt,festival:kal_diphone,festival:ked_diphone,festival:cmu_us_slt_arctic_hts
 
 # 6. 4,000 sentences in a fifth order (seed 5) by 30 speakers made from festival's slt HTS voice: all-pass constants
 #    0.37-0.53 (the voice's own is 0.45) move its formants, F0 ratios 0.55-1.15 its pitch (0.55-0.65 is a male range).
@@ -75,28 +71,22 @@ hts_voices=()
 for alpha in 0.37 0.40 0.43 0.47 0.50 0.53; do
   for f0 in 0.55 0.65 0.8 1.0 1.15; do hts_voices+=("hts:$alpha/$f0"); done
 done
-if wanted 6; then
-  bin/tta synth --resume --text "$text" --out "$out/synth-hts" --seed 5 --count 4000 --held-out-count 0 \
-      --exclude "$out/synth/heldout.tsv" --voices "$(IFS=,; echo "${hts_voices[*]}")"
-fi
+speak 6 --out "$out/synth-hts" --seed 5 --count 4000 --held-out-count 0 \
+    --exclude "$out/synth/heldout.tsv" --voices "$(IFS=,; echo "${hts_voices[*]}")"
 
 # 7. 3,600 sentences in a sixth order (seed 6) by festival's Italian, Czech and
 #    Finnish voices speaking English through accent.scm's phone mapping: six more real speakers. The held-out and
 #    real-speech sentences are excluded.
 accent_exclude=$out/synth/heldout.tsv,../shared/data/speech/ljspeech.tsv,../shared/data/speech/librivox.tsv
 accent_voices=accent:pc_diphone,accent:lp_diphone,accent:czech_dita,accent:czech_machac,accent:czech_ph,accent:hy_fi_mv_diphone
-if wanted 7; then
-  bin/tta synth --resume --text "$text" --out "$out/synth-accent" --seed 6 --count 3600 --held-out-count 0 \
-      --exclude "$accent_exclude" \
-      --voices "$accent_voices"
-fi
+speak 7 --out "$out/synth-accent" --seed 6 --count 3600 --held-out-count 0 \
+    --exclude "$accent_exclude" \
+    --voices "$accent_voices"
 
 # 8. 3,600 more in a seventh order (seed 7) by the same six voices. Corpora 7 and 8 are used from v0.9 on.
-if wanted 8; then
-  bin/tta synth --resume --text "$text" --out "$out/synth-accent-2" --seed 7 --count 3600 --held-out-count 0 \
-      --exclude "$accent_exclude" \
-      --voices "$accent_voices"
-fi
+speak 8 --out "$out/synth-accent-2" --seed 7 --count 3600 --held-out-count 0 \
+    --exclude "$accent_exclude" \
+    --voices "$accent_voices"
 
 # 9. 4,000 sentences in an eighth order (seed 9) by 24 speakers made from flite's four training voices played
 #    0.84-1.16 times as fast (warp:VOICE/FACTOR): pitch and formants move together, as another vocal tract's would.
@@ -105,10 +95,8 @@ warp_voices=()
 for voice in kal kal16 rms slt; do
   for factor in 0.84 0.88 0.92 1.08 1.12 1.16; do warp_voices+=("warp:$voice/$factor"); done
 done
-if wanted 9; then
-  bin/tta synth --resume --text "$text" --out "$out/synth-warp" --seed 9 --count 4000 --held-out-count 0 \
-      --exclude "$accent_exclude" --voices "$(IFS=,; echo "${warp_voices[*]}")"
-fi
+speak 9 --out "$out/synth-warp" --seed 9 --count 4000 --held-out-count 0 \
+    --exclude "$accent_exclude" --voices "$(IFS=,; echo "${warp_voices[*]}")"
 
 # 10. 3,600 sentences in a ninth order (seed 10) by the seven accent voices (festival's Czech boy, czech_krb, too), each at
 #     two pitches (accent:VOICE/F0RATIO scales kal_diphone's pitch targets): the women and the boy at their own pitch, the
@@ -117,17 +105,13 @@ pitched_accent_voices=accent:pc_diphone/0.85,accent:pc_diphone/1.15,accent:lp_di
 pitched_accent_voices+=,accent:czech_dita/1.60,accent:czech_dita/1.90,accent:czech_machac/0.90,accent:czech_machac/1.20
 pitched_accent_voices+=,accent:czech_ph/0.85,accent:czech_ph/1.15,accent:czech_krb/1.90,accent:czech_krb/2.30
 pitched_accent_voices+=,accent:hy_fi_mv_diphone/0.90,accent:hy_fi_mv_diphone/1.20
-if wanted 10; then
-  bin/tta synth --resume --text "$text" --out "$out/synth-accent-pitch" --seed 10 --count 3600 --held-out-count 0 \
-      --exclude "$accent_exclude" --voices "$pitched_accent_voices"
-fi
+speak 10 --out "$out/synth-accent-pitch" --seed 10 --count 3600 --held-out-count 0 \
+    --exclude "$accent_exclude" --voices "$pitched_accent_voices"
 
 # 11. 2,400 sentences in a tenth order (seed 11) by festival's Russian unit-selection voice (festvox-ru): one real man's
 #     recorded phones, joined with their own durations and pitch. A side-by-side run found it no help: no model uses it.
-if wanted 11; then
-  bin/tta synth --resume --text "$text" --out "$out/synth-russian" --seed 11 --count 2400 --held-out-count 0 \
-      --exclude "$accent_exclude" --voices accent:msu_ru_nsh_clunits
-fi
+speak 11 --out "$out/synth-russian" --seed 11 --count 2400 --held-out-count 0 \
+    --exclude "$accent_exclude" --voices accent:msu_ru_nsh_clunits
 
 # 12. 2,400 sentences in an eleventh order (seed 12) by eight speakers of GnuSpeech, an articulatory synthesizer (npm;
 #     node and `npm ci --prefix tools/gnuspeech`): its male preset with 16-19 cm vocal tracts, female with 14-16 cm,
@@ -136,10 +120,8 @@ fi
 #     halves of the held-out set. Used from v0.10 on.
 gnuspeech_voices=gnuspeech:male/16.0,gnuspeech:female/14.0,gnuspeech:male/17.0,gnuspeech:female/15.0
 gnuspeech_voices+=,gnuspeech:male/18.0,gnuspeech:large_child/12.5,gnuspeech:male/19.0,gnuspeech:female/16.0
-if wanted 12; then
-  bin/tta synth --resume --text "$text" --out "$out/synth-gnuspeech" --seed 12 --count 2400 --held-out-count 0 \
-      --exclude "$accent_exclude" --voices "$gnuspeech_voices"
-fi
+speak 12 --out "$out/synth-gnuspeech" --seed 12 --count 2400 --held-out-count 0 \
+    --exclude "$accent_exclude" --voices "$gnuspeech_voices"
 # 13. 2,400 sentences in a twelfth order (seed 13) by sixteen more GnuSpeech speakers, their vocal tracts between corpus 12's
 #     and beyond them (male 14.5-20 cm, female 13.5-17.5 cm, children 11-14 cm): more speakers of the one engine that
 #     moved awb. Used from v0.10 on, whose run trains on corpora 1, 2, 5, 12 and 13.
@@ -147,7 +129,5 @@ gnuspeech_voices_2=gnuspeech:male/15.5,gnuspeech:female/13.5,gnuspeech:male/16.5
 gnuspeech_voices_2+=,gnuspeech:female/15.5,gnuspeech:male/18.5,gnuspeech:female/16.5,gnuspeech:male/19.5,gnuspeech:female/17.5
 gnuspeech_voices_2+=,gnuspeech:male/20.0,gnuspeech:large_child/11.5,gnuspeech:male/14.5,gnuspeech:large_child/13.5
 gnuspeech_voices_2+=,gnuspeech:small_child/11.0,gnuspeech:large_child/14.0
-if wanted 13; then
-  bin/tta synth --resume --text "$text" --out "$out/synth-gnuspeech-2" --seed 13 --count 2400 --held-out-count 0 \
-      --exclude "$accent_exclude" --voices "$gnuspeech_voices_2"
-fi
+speak 13 --out "$out/synth-gnuspeech-2" --seed 13 --count 2400 --held-out-count 0 \
+    --exclude "$accent_exclude" --voices "$gnuspeech_voices_2"
