@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.StringJoiner;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -136,22 +137,30 @@ final class SynthCommand implements Callable<Integer> {
      * A gnuspeech: voice's name, PRESET/VOCAL_TRACT_CM: one of GnuSpeech's voice presets ({@link #GNUSPEECH_PRESETS})
      * with its vocal tract made 7.0-20.0 cm long (the presets' own: male 17.5, female 15, large_child 12.5,
      * small_child 10, baby 7.5), which moves every formant; PRESET/SHORTEST-LONGEST (e.g. male/15.0-19.0) draws each
-     * utterance's length from that range, so that every utterance is another speaker. Unlike the other engines' voices
-     * (recorded units joined, statistical models of one recorded speaker, formant rules), GnuSpeech simulates a vocal
-     * tract, so its speakers differ in the way people do; each utterance also gets its own pitch and breathiness
-     * ({@link #synthesize}). The synthesizer runs in node from {@code tools/gnuspeech}.
+     * utterance's length from that range, so that every utterance is another speaker. Either may end in /SHAPE
+     * (0.01-0.30, e.g. male/15.0-19.0/0.20): each utterance then also widens or narrows each of the tract's eight
+     * regions and its nasal tract by its own factor within 1 +- SHAPE, which moves the formants unevenly, as another
+     * speaker's anatomy (or accent) does. Unlike the other engines' voices (recorded units joined, statistical models
+     * of one recorded speaker, formant rules), GnuSpeech simulates a vocal tract, so its speakers differ in the way
+     * people do; each utterance also gets its own pitch and breathiness ({@link #synthesize}). The synthesizer runs
+     * in node from {@code tools/gnuspeech}.
      */
-    record GnuSpeechVoice(String preset, double shortestCm, double longestCm) {
+    record GnuSpeechVoice(String preset, double shortestCm, double longestCm, double shapeSpread) {
+        /** speak.mjs's shape factors: the tract's eight regions, glottis to lips, then the nasal tract. */
+        static final int SHAPE_FACTORS = 9;
+
         static GnuSpeechVoice parse(String name) {
-            int slash = name.indexOf('/');
-            String usage = "gnuspeech voice '" + name + "' must be PRESET/VOCAL_TRACT_CM or PRESET/SHORTEST-LONGEST, e.g. "
-                    + "male/18.0 or male/15.0-19.0, with PRESET one of " + GNUSPEECH_PRESETS;
+            String[] parts = name.split("/", -1);
+            String usage = "gnuspeech voice '" + name + "' must be PRESET/VOCAL_TRACT_CM or PRESET/SHORTEST-LONGEST, "
+                    + "optionally followed by /SHAPE, e.g. male/18.0, male/15.0-19.0 or male/15.0-19.0/0.20, with PRESET "
+                    + "one of " + GNUSPEECH_PRESETS;
             String length = "\\d{1,2}(\\.\\d)?";
-            if (slash < 0 || !GNUSPEECH_PRESETS.contains(name.substring(0, slash))
-                    || !name.substring(slash + 1).matches(length + "(-" + length + ")?")) {
+            if (parts.length < 2 || parts.length > 3 || !GNUSPEECH_PRESETS.contains(parts[0])
+                    || !parts[1].matches(length + "(-" + length + ")?")
+                    || (parts.length == 3 && !parts[2].matches("0\\.\\d{1,2}"))) {
                 throw new IllegalArgumentException(usage);
             }
-            String[] range = name.substring(slash + 1).split("-");
+            String[] range = parts[1].split("-");
             double shortestCm = Double.parseDouble(range[0]);
             double longestCm = Double.parseDouble(range[range.length - 1]);
             if (shortestCm < 7 || longestCm > 20) {
@@ -160,7 +169,11 @@ final class SynthCommand implements Callable<Integer> {
             if (shortestCm > longestCm) {
                 throw new IllegalArgumentException("vocal tract range of '" + name + "' runs backwards");
             }
-            return new GnuSpeechVoice(name.substring(0, slash), shortestCm, longestCm);
+            double shapeSpread = parts.length == 3 ? Double.parseDouble(parts[2]) : 0;
+            if (parts.length == 3 && (shapeSpread == 0 || shapeSpread > 0.3)) {
+                throw new IllegalArgumentException("tract shape spread of '" + name + "' is outside [0.01, 0.30]");
+            }
+            return new GnuSpeechVoice(parts[0], shortestCm, longestCm, shapeSpread);
         }
 
         /**
@@ -172,6 +185,19 @@ final class SynthCommand implements Callable<Integer> {
                 return shortestCm;
             }
             return Math.round((shortestCm + (longestCm - shortestCm) * random.nextDouble()) * 10) / 10.0;
+        }
+
+        /**
+         * This utterance's shape factors, to a hundredth, as speak.mjs's TRACT_SHAPE argument. Without /SHAPE they
+         * are all 1 and draw nothing from {@code random}, so corpora spoken before shapes existed come out the same.
+         */
+        String tractShape(Random random) {
+            StringJoiner factors = new StringJoiner(",");
+            for (int factor = 0; factor < SHAPE_FACTORS; factor++) {
+                double value = shapeSpread == 0 ? 1 : 1 + shapeSpread * (2 * random.nextDouble() - 1);
+                factors.add(String.format(Locale.ROOT, "%.2f", value));
+            }
+            return factors.toString();
         }
 
         /** tools/gnuspeech, where speak.mjs and its npm package are; the tests name it with -Dtta.gnuspeech. */
@@ -198,7 +224,8 @@ final class SynthCommand implements Callable<Integer> {
             + "FACTOR times as fast, 0.80-1.25: pitch, formants and tempo scale together, like another speaker's vocal tract), "
             + "or gnuspeech:PRESET/VOCAL_TRACT_CM (GnuSpeech's articulatory synthesizer: preset male, female, large_child, "
             + "small_child or baby with a 7.0-20.0 cm vocal tract, or PRESET/SHORTEST-LONGEST for a length drawn per "
-            + "utterance; each utterance gets its own pitch, within 2 semitones "
+            + "utterance, either optionally ending in /SHAPE, 0.01-0.30, for each of the tract's eight regions and its nasal "
+            + "tract widened or narrowed per utterance by a factor within 1 +- SHAPE; each utterance gets its own pitch, within 2 semitones "
             + "of the preset's, and breathiness; needs node and `npm ci --prefix tools/gnuspeech`). "
             + "Default: a mix of espeak-ng and flite voices.")
     String voices = DEFAULT_VOICES;
@@ -386,7 +413,7 @@ final class SynthCommand implements Callable<Integer> {
                     GnuSpeechVoice speaker = GnuSpeechVoice.parse(voice.name());
                     Path tool = GnuSpeechVoice.toolDirectory();
                     yield List.of("node", tool.resolve("speak.mjs").toString(), speaker.preset(),
-                            String.format(Locale.ROOT, "%.1f", speaker.vocalTractCm(random)),
+                            String.format(Locale.ROOT, "%.1f", speaker.vocalTractCm(random)), speaker.tractShape(random),
                             String.format(Locale.ROOT, "%.2f", 4 * random.nextDouble() - 2),
                             String.format(Locale.ROOT, "%.2f", 0.5 + 1.5 * random.nextDouble()),
                             String.format(Locale.ROOT, "%.3f", 1 / Double.parseDouble(durationStretch(random))),

@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -140,15 +141,17 @@ class SynthCommandTest {
 
     @Test
     void aGnuSpeechVoiceNeedsAPresetAndAVocalTractOfSevenToTwentyCentimetres() {
-        assertEquals(new SynthCommand.GnuSpeechVoice("male", 18, 18), SynthCommand.GnuSpeechVoice.parse("male/18.0"));
-        assertEquals(new SynthCommand.GnuSpeechVoice("baby", 7.5, 7.5), SynthCommand.GnuSpeechVoice.parse("baby/7.5"));
-        assertEquals(new SynthCommand.GnuSpeechVoice("female", 13.5, 17), SynthCommand.GnuSpeechVoice.parse("female/13.5-17"));
+        assertEquals(new SynthCommand.GnuSpeechVoice("male", 18, 18, 0), SynthCommand.GnuSpeechVoice.parse("male/18.0"));
+        assertEquals(new SynthCommand.GnuSpeechVoice("baby", 7.5, 7.5, 0), SynthCommand.GnuSpeechVoice.parse("baby/7.5"));
+        assertEquals(new SynthCommand.GnuSpeechVoice("female", 13.5, 17, 0), SynthCommand.GnuSpeechVoice.parse("female/13.5-17"));
+        assertEquals(new SynthCommand.GnuSpeechVoice("male", 15, 19, 0.2), SynthCommand.GnuSpeechVoice.parse("male/15-19/0.20"));
         for (String malformed : List.of("male", "male/", "/17.0", "tenor/17.0", "male/17.55", "male/long", "male/15-",
-                "male/-19", "male/15-17-19")) {
+                "male/-19", "male/15-17-19", "male/17.5/", "male/17.5/1", "male/17.5/0.125", "male/17.5/0.2/0.2")) {
             var error = assertThrows(IllegalArgumentException.class, () -> SynthCommand.Voice.parse("gnuspeech:" + malformed));
             assertTrue(error.getMessage().contains(malformed) && error.getMessage().contains("must be"), error.getMessage());
         }
-        for (String outOfRange : List.of("male/6.9", "male/20.5", "male/15.0-20.5", "small_child/6.5-11.0")) {
+        for (String outOfRange : List.of("male/6.9", "male/20.5", "male/15.0-20.5", "small_child/6.5-11.0", "male/17.5/0.31",
+                "male/17.5/0.00")) {
             var error = assertThrows(IllegalArgumentException.class, () -> SynthCommand.Voice.parse("gnuspeech:" + outOfRange));
             assertTrue(error.getMessage().contains(outOfRange) && error.getMessage().contains("outside"), error.getMessage());
         }
@@ -181,6 +184,70 @@ class SynthCommandTest {
         Random used = new Random(7);
         assertEquals(17.5, SynthCommand.GnuSpeechVoice.parse("male/17.5").vocalTractCm(used));
         assertEquals(new Random(7).nextLong(), used.nextLong(), "a fixed length consumed a random number");
+    }
+
+    /**
+     * /SHAPE gives every utterance nine factors of its own, to a hundredth, spread over 1 +- SHAPE; without it the
+     * factors are all 1 and no random number is drawn, so corpora spoken before shapes existed stay what they were.
+     */
+    @Test
+    void aGnuSpeechShapeDrawsNineFactorsPerUtteranceAndNoShapeDrawsNothing() {
+        var shaped = SynthCommand.GnuSpeechVoice.parse("male/17.5/0.20");
+        Random random = new Random(11);
+        double smallest = Double.MAX_VALUE;
+        double largest = 0;
+        Set<String> shapes = new HashSet<>();
+        for (int utterance = 0; utterance < 200; utterance++) {
+            String shape = shaped.tractShape(random);
+            shapes.add(shape);
+            String[] factors = shape.split(",");
+            assertEquals(SynthCommand.GnuSpeechVoice.SHAPE_FACTORS, factors.length, shape);
+            for (String factor : factors) {
+                assertTrue(factor.matches("\\d\\.\\d\\d"), shape);
+                smallest = Math.min(smallest, Double.parseDouble(factor));
+                largest = Math.max(largest, Double.parseDouble(factor));
+            }
+        }
+        assertTrue(smallest >= 0.8 && smallest < 0.81 && largest <= 1.2 && largest > 1.19, smallest + "-" + largest);
+        assertEquals(200, shapes.size(), "every utterance another shape");
+
+        Random used = new Random(11);
+        assertEquals("1.00,1.00,1.00,1.00,1.00,1.00,1.00,1.00,1.00",
+                SynthCommand.GnuSpeechVoice.parse("male/15.0-19.0").tractShape(used));
+        assertEquals(new Random(11).nextLong(), used.nextLong(), "an unshaped voice consumed a random number");
+    }
+
+    /**
+     * speak.mjs applies TRACT_SHAPE to the voice it speaks with: the same speaker, seed and tempo with narrower lips
+     * (region 8 at 0.6) speaks for as long, and lower, as lip rounding lowers the formants; a shape that is not nine
+     * positive factors is refused before any synthesis.
+     */
+    @Test
+    void gnuSpeechTractShapeMovesTheFormantsButNotTheTiming() throws Exception {
+        Path tool = SynthCommand.GnuSpeechVoice.toolDirectory();
+        assumeTrue(onPath("node") && Files.isDirectory(tool.resolve("node_modules/@echogarden/gnuspeech-wasm")),
+                "GnuSpeech is not installed (apt-get install nodejs npm; npm ci --prefix tools/gnuspeech)");
+        Path text = Files.writeString(dir.resolve("sentence.txt"), "The prisoner was led into the court by two warders.");
+        float[] preset = speakMjs(tool, "1,1,1,1,1,1,1,1,1", text, dir.resolve("preset.wav"));
+        float[] rounded = speakMjs(tool, "1,1,1,1,1,1,1,0.6,1", text, dir.resolve("rounded.wav"));
+        assertEquals(preset.length, rounded.length, "same seed and tempo");
+        double ratio = rmsFrequency(rounded) / rmsFrequency(preset);
+        assertTrue(ratio < 0.98, "RMS frequency ratio " + ratio);
+
+        Process refused = new ProcessBuilder("node", tool.resolve("speak.mjs").toString(), "male", "17.5", "1,1", "0",
+                "1", "1", "3", text.toString(), dir.resolve("refused.wav").toString()).redirectErrorStream(true).start();
+        String message = new String(refused.getInputStream().readAllBytes());
+        assertEquals(2, refused.waitFor(), message);
+        assertTrue(message.contains("TRACT_SHAPE '1,1' is not nine positive factors"), message);
+        assertFalse(Files.exists(dir.resolve("refused.wav")));
+    }
+
+    private static float[] speakMjs(Path tool, String tractShape, Path text, Path wav) throws Exception {
+        Process process = new ProcessBuilder("node", tool.resolve("speak.mjs").toString(), "male", "17.5", tractShape,
+                "0", "1", "1", "3", text.toString(), wav.toString()).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        assertEquals(0, process.waitFor(), output);
+        return AudioLoader.load16k(wav);
     }
 
     /**
