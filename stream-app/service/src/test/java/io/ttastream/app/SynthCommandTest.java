@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.DoubleSummaryStatistics;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
@@ -168,18 +169,16 @@ class SynthCommandTest {
     void aGnuSpeechRangeDrawsEachUtterancesVocalTractAndAFixedLengthDrawsNothing() {
         var range = SynthCommand.GnuSpeechVoice.parse("male/15.0-19.0");
         Random random = new Random(7);
-        double shortest = Double.MAX_VALUE;
-        double longest = 0;
-        Set<Double> lengths = new HashSet<>();
+        var lengths = new DoubleSummaryStatistics();
+        Set<Double> distinct = new HashSet<>();
         for (int utterance = 0; utterance < 400; utterance++) {
             double cm = range.vocalTractCm(random);
-            assertTrue(cm >= 15 && cm <= 19, cm + " cm");
             assertEquals(Math.round(cm * 10), cm * 10, 1e-9, "a tenth of a centimetre");
-            shortest = Math.min(shortest, cm);
-            longest = Math.max(longest, cm);
-            lengths.add(cm);
+            lengths.accept(cm);
+            distinct.add(cm);
         }
-        assertTrue(shortest < 15.2 && longest > 18.8 && lengths.size() > 30, shortest + "-" + longest + ", " + lengths.size());
+        assertTrue(lengths.getMin() >= 15 && lengths.getMin() < 15.2 && lengths.getMax() > 18.8 && lengths.getMax() <= 19
+                && distinct.size() > 30, lengths + ", " + distinct.size() + " distinct");
 
         Random used = new Random(7);
         assertEquals(17.5, SynthCommand.GnuSpeechVoice.parse("male/17.5").vocalTractCm(used));
@@ -194,21 +193,16 @@ class SynthCommandTest {
     void aGnuSpeechShapeDrawsNineFactorsPerUtteranceAndNoShapeDrawsNothing() {
         var shaped = SynthCommand.GnuSpeechVoice.parse("male/17.5/0.20");
         Random random = new Random(11);
-        double smallest = Double.MAX_VALUE;
-        double largest = 0;
+        var factors = new DoubleSummaryStatistics();
         Set<String> shapes = new HashSet<>();
         for (int utterance = 0; utterance < 200; utterance++) {
             String shape = shaped.tractShape(random);
+            assertTrue(shape.matches("\\d\\.\\d\\d(,\\d\\.\\d\\d){" + (SynthCommand.GnuSpeechVoice.SHAPE_FACTORS - 1) + "}"), shape);
+            Stream.of(shape.split(",")).mapToDouble(Double::parseDouble).forEach(factors);
             shapes.add(shape);
-            String[] factors = shape.split(",");
-            assertEquals(SynthCommand.GnuSpeechVoice.SHAPE_FACTORS, factors.length, shape);
-            for (String factor : factors) {
-                assertTrue(factor.matches("\\d\\.\\d\\d"), shape);
-                smallest = Math.min(smallest, Double.parseDouble(factor));
-                largest = Math.max(largest, Double.parseDouble(factor));
-            }
         }
-        assertTrue(smallest >= 0.8 && smallest < 0.81 && largest <= 1.2 && largest > 1.19, smallest + "-" + largest);
+        assertTrue(factors.getMin() >= 0.8 && factors.getMin() < 0.81 && factors.getMax() > 1.19 && factors.getMax() <= 1.2,
+                factors.toString());
         assertEquals(200, shapes.size(), "every utterance another shape");
 
         Random used = new Random(11);
