@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# Speaks the synthetic corpora that the source model (1-8, 12 and 13) and its experiments (all thirteen) train on (models/source/MODEL_CARD.md, "Data").
+# Speaks the synthetic corpora that the source model (1-8, 12 and 13) and its experiments (all fifteen) train on (models/source/MODEL_CARD.md, "Data").
 # Needs Debian's espeak-ng, flite, festival, festvox-kallpc16k, festvox-kdlpc16k and festvox-us-slt-hts, and for corpora 7-8
 # festvox-italp16k festvox-itapc16k festvox-czech-dita festvox-czech-machac festvox-czech-ph festvox-suopuhe-mv (and festvox-czech-krb for corpus 10, festvox-ru for 11),
-# and for corpora 12-13 node with `npm ci --prefix tools/gnuspeech`.
+# and for corpora 12-15 node with `npm ci --prefix tools/gnuspeech`.
 # Usage: tools/model/synth-corpora.sh [OUT_ROOT [CORPUS...]]   (default: runs, every corpus; `runs 1 2 3 4 5 6 7 8 12 13`
-# makes only the ten the committed model trains on, skipping the experiments' 9-11). Corpus 1 is always made: the others
-# exclude its held-out sentences. 9 GB in all; on 2 cores corpora 1-5 take about 45 minutes, corpus 6 about 17 minutes
+# makes only the ten the committed model trains on, skipping the experiments' 9-11, 14 and 15). Corpus 1 is always made: the others
+# exclude its held-out sentences. 10 GB in all; on 2 cores corpora 1-5 take about 45 minutes, corpus 6 about 17 minutes
 # (an earlier run took 80), 7-8 about 7 minutes each, 9 about 2 minutes, 10 and 11 took 24 and 35 minutes on one core
-# beside a training run, 12 and 13 about 17-21 minutes each beside another synthesis.
+# beside a training run, 12-15 about 17-21 minutes each beside another synthesis or evaluation.
 # Safe to stop and run again: --resume keeps every WAV file already spoken (change a step's options and delete its
 # folder first, or the kept files belong to the old options).
 set -euo pipefail
@@ -131,3 +131,16 @@ gnuspeech_voices_2+=,gnuspeech:male/20.0,gnuspeech:large_child/11.5,gnuspeech:ma
 gnuspeech_voices_2+=,gnuspeech:small_child/11.0,gnuspeech:large_child/14.0
 speak 13 --out "$out/synth-gnuspeech-2" --seed 13 --count 2400 --held-out-count 0 \
     --exclude "$accent_exclude" --voices "$gnuspeech_voices_2"
+# 14. 2,400 sentences in a thirteenth order (seed 14) by GnuSpeech speakers whose vocal tract length is drawn per
+#     utterance from four ranges (male 14.5-17 and 17-20 cm, female 13-17.5 cm, large child 11-14 cm): a new speaker
+#     every utterance. No model uses it: a side-by-side run did worse than v0.10's (MODEL_CARD, "Training").
+gnuspeech_ranges=gnuspeech:male/14.5-17.0,gnuspeech:male/17.0-20.0,gnuspeech:female/13.0-17.5,gnuspeech:large_child/11.0-14.0
+speak 14 --out "$out/synth-gnuspeech-3" --seed 14 --count 2400 --held-out-count 0 \
+    --exclude "$accent_exclude" --voices "$gnuspeech_ranges"
+# 15. 2,400 sentences in a fourteenth order (seed 15) by the same ranges with reshaped tracts: each utterance widens or
+#     narrows each of the eight tract regions and the nasal tract by its own factor within 1 +- 0.2 (/0.20). No model
+#     uses it: with corpus 14 beside it, a side-by-side run did worse still.
+gnuspeech_shaped_ranges=gnuspeech:male/14.5-17.0/0.20,gnuspeech:male/17.0-20.0/0.20,gnuspeech:female/13.0-17.5/0.20
+gnuspeech_shaped_ranges+=,gnuspeech:large_child/11.0-14.0/0.20
+speak 15 --out "$out/synth-gnuspeech-4" --seed 15 --count 2400 --held-out-count 0 \
+    --exclude "$accent_exclude" --voices "$gnuspeech_shaped_ranges"
