@@ -3,6 +3,7 @@ package io.ttastream.flink;
 import io.ttastream.app.cli.DecoderOptions;
 import io.ttastream.app.stream.Config;
 import io.ttastream.app.stream.Topics;
+import io.ttastream.asr.AdaptationDefaults;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
@@ -47,8 +48,9 @@ public final class FlinkCommand implements Callable<Integer> {
     @Option(names = "--steps", description = "SUTA optimizer steps per utterance. Default: ${DEFAULT-VALUE} (reference).")
     int steps = io.ttastream.adaptation.suta.SutaConfig.reference().steps();
 
-    @Option(names = "--lr", description = "SUTA learning rate. Default: ${DEFAULT-VALUE} (reference).")
-    double lr = io.ttastream.adaptation.suta.SutaConfig.reference().lr();
+    @Option(names = "--lr", description = "SUTA learning rate. Default: the one the model's folder recommends in "
+            + AdaptationDefaults.FILE + ", else 2e-5 (reference).")
+    Double lr;
 
     @Option(names = "--trainable", paramLabel = "GROUPS",
             description = "Adapted parameters: ln, feature, all, joined by +. Default: ${DEFAULT-VALUE} (reference).")
@@ -91,8 +93,10 @@ public final class FlinkCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        double learningRate = lr != null ? lr
+                : AdaptationDefaults.read(modelDirectory()).lr().orElse(io.ttastream.adaptation.suta.SutaConfig.reference().lr());
         AdaptationSettings adaptation = new AdaptationSettings(strategy, modelDirectory().toAbsolutePath().toString(),
-                threads, steps, lr, trainable, decoding.spec());
+                threads, steps, learningRate, trainable, decoding.spec());
         Topics.createMissing(bootstrap, partitions);
 
         Configuration configuration = TranscriptionJob.configuration(checkpointInterval, checkpointUri());

@@ -7,6 +7,7 @@ import io.ttastream.adaptation.strategy.Strategies;
 import io.ttastream.adaptation.strategy.Strategy;
 import io.ttastream.adaptation.suta.SutaConfig;
 import io.ttastream.app.cli.DecoderOptions;
+import io.ttastream.asr.AdaptationDefaults;
 import io.ttastream.asr.audio.AudioLoader;
 import io.ttastream.asr.audio.FeatureExtractor;
 import picocli.CommandLine.Option;
@@ -33,8 +34,9 @@ final class AdaptationOptions {
     @Option(names = "--steps", description = "SUTA optimizer steps per utterance. Default: 10 (reference).")
     int steps = REFERENCE.steps();
 
-    @Option(names = "--lr", description = "SUTA learning rate. Default: 2e-5 (reference).")
-    double lr = REFERENCE.lr();
+    @Option(names = "--lr", description = "SUTA learning rate. Default: the one the model's folder recommends in "
+            + AdaptationDefaults.FILE + ", else 2e-5 (reference).")
+    Double lr;
 
     @Option(names = "--trainable", paramLabel = "GROUPS",
             description = "Adapted parameters: ln, feature, all, joined by +. Default: ln+feature (reference).")
@@ -48,8 +50,10 @@ final class AdaptationOptions {
 
     private float[] noiseSamples;
 
-    SutaConfig sutaConfig() {
-        return new SutaConfig(steps, lr, REFERENCE.optimizer(), ParameterGroups.parse(trainable), REFERENCE.loss());
+    /** The reference SUTA settings with these options, and the learning rate the model recommends when none is given. */
+    SutaConfig sutaConfig(AdaptationDefaults modelDefaults) {
+        double learningRate = lr != null ? lr : modelDefaults.lr().orElse(REFERENCE.lr());
+        return new SutaConfig(steps, learningRate, REFERENCE.optimizer(), ParameterGroups.parse(trainable), REFERENCE.loss());
     }
 
     /** The named strategies, each on its own copy of the model, decoding as {@code decoding} says. */
@@ -57,7 +61,7 @@ final class AdaptationOptions {
         CtcDecoder decoder = decoding.decoderFor(recogniser.vocabulary());
         List<Strategy> out = new ArrayList<>();
         for (String name : names) {
-            out.add(Strategies.create(name.trim(), recogniser.newModel(), sutaConfig(), decoder));
+            out.add(Strategies.create(name.trim(), recogniser.newModel(), sutaConfig(recogniser.adaptationDefaults()), decoder));
         }
         return out;
     }

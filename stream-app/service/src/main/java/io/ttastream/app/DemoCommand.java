@@ -14,8 +14,7 @@ import io.ttastream.app.stream.Config;
 import io.ttastream.app.stream.Recognizer;
 import io.ttastream.app.stream.Topics;
 import io.ttastream.app.stream.TranscriptionTopology;
-import io.ttastream.asr.Checkpoint;
-import io.ttastream.asr.HuggingFaceCheckpoints;
+import io.ttastream.asr.AdaptationDefaults;
 import io.ttastream.asr.audio.AudioLoader;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -26,6 +25,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
+import io.ttastream.kernels.Backend;
 import io.ttastream.kernels.CpuBackend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -87,10 +87,10 @@ final class DemoCommand implements Callable<Integer> {
         Path work = Files.createTempDirectory("tta-demo");
         System.out.println("tta demo: starting an embedded Kafka broker (KRaft, no Docker) ...");
         try (EmbeddedKafka broker = EmbeddedKafka.start(work);
-             Recogniser recogniser = new Recogniser(checkpoint(), new CpuBackend(Runtime.getRuntime().availableProcessors()), "demo")) {
+             Recogniser recogniser = recogniser(new CpuBackend(Runtime.getRuntime().availableProcessors()))) {
             Topics.createMissing(broker.bootstrap(), 1);
             // The source decoding rides along, for the side-by-side comparison.
-            Recognizer recognizer = new StrategyRecognizer(strategy, adaptation.sutaConfig(), recogniser::newModel, null, true,
+            Recognizer recognizer = new StrategyRecognizer(strategy, adaptation.sutaConfig(recogniser.adaptationDefaults()), recogniser::newModel, null, true,
                     decoding.decoderFor(recogniser.vocabulary()));
             Properties props = TranscriptionTopology.properties("tta-demo", broker.bootstrap(), work.resolve("streams"));
             props.put("commit.interval.ms", "200");
@@ -162,15 +162,15 @@ final class DemoCommand implements Callable<Integer> {
                 100 * adaptedErrors.wer(), 100 * adaptedErrors.cer());
     }
 
-    private Checkpoint checkpoint() throws Exception {
+    private Recogniser recogniser(Backend backend) throws Exception {
         Path dir = model != null ? model : Home.path("models", "source");
         if (Files.isDirectory(dir)) {
             System.out.println("model: " + dir);
-            return HuggingFaceCheckpoints.load(dir);
+            return Recogniser.load(dir, backend);
         }
         System.out.println("model: no trained source model is bundled yet (" + dir + " is missing);");
         System.out.println("       running the real pipeline on a randomly initialised tiny wav2vec2,");
         System.out.println("       so the transcripts below are noise until the source model lands.");
-        return RandomCheckpoint.create(RandomCheckpoint.tinyConfig(), 1);
+        return new Recogniser(RandomCheckpoint.create(RandomCheckpoint.tinyConfig(), 1), AdaptationDefaults.NONE, backend, "demo");
     }
 }

@@ -7,7 +7,7 @@ import io.ttastream.app.cli.DecoderOptions;
 import io.ttastream.app.stream.Config;
 import io.ttastream.app.stream.Topics;
 import io.ttastream.app.stream.TranscriptionTopology;
-import io.ttastream.asr.HuggingFaceCheckpoints;
+import io.ttastream.asr.AdaptationDefaults;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -73,12 +73,13 @@ final class LoadtestCommand implements Callable<Integer> {
         String strategy = adaptation.strategiesOr(List.of("source")).get(0);
         Path work = Files.createTempDirectory("tta-loadtest");
         try (EmbeddedKafka broker = bootstrap == null ? EmbeddedKafka.start(work) : null;
-             Recogniser recogniser = new Recogniser(model != null ? HuggingFaceCheckpoints.load(model)
-                     : RandomCheckpoint.create(RandomCheckpoint.tinyConfig(), 1),
-                     new CpuBackend(Runtime.getRuntime().availableProcessors()), "loadtest")) {
+             Recogniser recogniser = model != null
+                     ? Recogniser.load(model, new CpuBackend(Runtime.getRuntime().availableProcessors()))
+                     : new Recogniser(RandomCheckpoint.create(RandomCheckpoint.tinyConfig(), 1), AdaptationDefaults.NONE,
+                             new CpuBackend(Runtime.getRuntime().availableProcessors()), "loadtest")) {
             String servers = broker != null ? broker.bootstrap() : bootstrap;
             Topics.createMissing(servers, Math.max(1, streams));
-            StrategyRecognizer recognizer = new StrategyRecognizer(strategy, adaptation.sutaConfig(), recogniser::newModel, null, false,
+            StrategyRecognizer recognizer = new StrategyRecognizer(strategy, adaptation.sutaConfig(recogniser.adaptationDefaults()), recogniser::newModel, null, false,
                     decoding.decoderFor(recogniser.vocabulary()));
             Properties props = TranscriptionTopology.properties("tta-loadtest-" + System.nanoTime(), servers, work.resolve("streams"));
             try (KafkaStreams service = new KafkaStreams(TranscriptionTopology.build(Config.defaults(), recognizer), props)) {

@@ -1,6 +1,7 @@
 package io.ttastream.app;
 
 import io.ttastream.adaptation.model.Wav2Vec2Model;
+import io.ttastream.asr.AdaptationDefaults;
 import io.ttastream.asr.Checkpoint;
 import io.ttastream.asr.HuggingFaceCheckpoints;
 import io.ttastream.asr.Vocabulary;
@@ -18,24 +19,27 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.stream.Stream;
 
-/** A checkpoint and a backend, for the commands that transcribe. */
+/** A checkpoint, the adaptation settings its folder recommends, and a backend, for the commands that transcribe. */
 final class Recogniser implements AutoCloseable {
     private final Backend backend;
     private final Checkpoint checkpoint;
+    private final AdaptationDefaults adaptationDefaults;
     private final String modelId;
 
     /**
      * A recogniser that owns {@code backend} (closing it closes the backend); {@code modelId} names the checkpoint
      * for the weight store (see {@link #modelId(Path)}).
      */
-    Recogniser(Checkpoint checkpoint, Backend backend, String modelId) {
+    Recogniser(Checkpoint checkpoint, AdaptationDefaults adaptationDefaults, Backend backend, String modelId) {
         this.backend = backend;
         this.checkpoint = checkpoint;
+        this.adaptationDefaults = adaptationDefaults;
         this.modelId = modelId;
     }
 
     static Recogniser load(Path modelDir, Backend backend) throws IOException {
-        return new Recogniser(HuggingFaceCheckpoints.load(modelDir), backend, modelId(modelDir));
+        return new Recogniser(HuggingFaceCheckpoints.load(modelDir), AdaptationDefaults.read(modelDir), backend,
+                modelId(modelDir));
     }
 
     /**
@@ -71,6 +75,11 @@ final class Recogniser implements AutoCloseable {
      */
     Wav2Vec2Model newModel() {
         return new Wav2Vec2Model(backend, checkpoint);
+    }
+
+    /** What the checkpoint's folder recommends for adaptation (see {@link AdaptationDefaults}). */
+    AdaptationDefaults adaptationDefaults() {
+        return adaptationDefaults;
     }
 
     /** The checkpoint's output vocabulary. */

@@ -70,7 +70,7 @@ final class ServeCommand implements Callable<Integer> {
         Topics.createMissing(bootstrap, partitions);
         Recogniser recogniser = Recogniser.load(modelOptions.modelDirectory(), modelOptions.backend());
         WeightStore weights = WeightStore.open(weightsDir, recogniser.modelId());
-        StrategyRecognizer recognizer = new StrategyRecognizer(names.get(0), adaptation.sutaConfig(),
+        StrategyRecognizer recognizer = new StrategyRecognizer(names.get(0), adaptation.sutaConfig(recogniser.adaptationDefaults()),
                 recogniser::newModel, weights, compareSource, decoding.decoderFor(recogniser.vocabulary()));
         TtaMetrics metrics = new TtaMetrics();
         int port = metrics.start(metricsPort);
