@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /** Which strategies adapt, how, and which corruption the audio gets on the way in. */
 final class AdaptationOptions {
@@ -54,6 +55,20 @@ final class AdaptationOptions {
     SutaConfig sutaConfig(AdaptationDefaults modelDefaults) {
         double learningRate = lr != null ? lr : modelDefaults.lr().orElse(REFERENCE.lr());
         return new SutaConfig(steps, learningRate, REFERENCE.optimizer(), ParameterGroups.parse(trainable), REFERENCE.loss());
+    }
+
+    /** The SUTA settings for a run's header, e.g. "SUTA 10 steps, lr 1e-4 (the model's adaptation_config.json), ln+feature". */
+    String describe(AdaptationDefaults modelDefaults) {
+        SutaConfig config = sutaConfig(modelDefaults);
+        String origin = lr != null ? "--lr" : modelDefaults.lr().isPresent() ? "the model's " + AdaptationDefaults.FILE : "reference";
+        return String.format(Locale.ROOT, "SUTA %d steps, lr %s (%s), %s", config.steps(), shortDecimal(config.lr()), origin, trainable);
+    }
+
+    /** 1e-4, 2.5e-5: what a user would type. */
+    static String shortDecimal(double value) {
+        String[] parts = String.format(Locale.ROOT, "%.3e", value).split("e");
+        String mantissa = parts[0].replaceAll("\\.?0+$", "");
+        return mantissa + "e" + Integer.parseInt(parts[1]);
     }
 
     /** The named strategies, each on its own copy of the model, decoding as {@code decoding} says. */

@@ -60,7 +60,8 @@ final class BenchCommand implements Callable<Integer> {
         List<Report.Event> events = new ArrayList<>();
         try (Recogniser recogniser = Recogniser.load(modelOptions.modelDirectory(), modelOptions.backend())) {
             List<Strategy> runs = adaptation.create(recogniser, strategies, decoding);
-            System.err.printf("bench: %d utterances, strategies %s, on %s%n", items.size(), strategies, recogniser.device());
+            System.err.printf("bench: %d utterances, strategies %s, on %s, %s%n", items.size(), strategies, recogniser.device(),
+                    adaptation.describe(recogniser.adaptationDefaults()));
             ProgressBar progress = new ProgressBar(items.size());
             for (StreamItem item : items) {
                 float[] samples = item.audio();

@@ -98,8 +98,9 @@ final class DemoCommand implements Callable<Integer> {
                  KafkaStreams streams = new KafkaStreams(TranscriptionTopology.build(DEMO_CONFIG, recognizer, metrics), props)) {
                 int port = metrics.start(0);
                 streams.start();
-                System.out.printf("broker %s, service strategy '%s', %d utterances from %s%nmetrics: http://localhost:%d/metrics%n%n",
-                        broker.bootstrap(), strategy, entries.size(), manifestPath, port);
+                System.out.printf("broker %s, service strategy '%s' (%s), %d utterances from %s%nmetrics: http://localhost:%d/metrics%n%n",
+                        broker.bootstrap(), strategy, adaptation.describe(recogniser.adaptationDefaults()), entries.size(),
+                        manifestPath, port);
                 String[] domainOf = produce(broker.bootstrap(), entries, corruptions);
                 report(broker.bootstrap(), entries, domainOf);
             }

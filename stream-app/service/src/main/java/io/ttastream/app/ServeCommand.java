@@ -89,9 +89,9 @@ final class ServeCommand implements Callable<Integer> {
             stopped.countDown();
         }));
         streams.start();
-        System.err.printf("tta serve: %s on %s, strategy %s, model %s (%s), %s, weights %s, metrics http://localhost:%d/metrics%n",
-                applicationId, bootstrap, names.get(0), modelOptions.modelDirectory(), recogniser.modelId(),
-                decoding.describe(), weightsDir, port);
+        System.err.printf("tta serve: %s on %s, strategy %s (%s), model %s (%s), %s, weights %s, metrics http://localhost:%d/metrics%n",
+                applicationId, bootstrap, names.get(0), adaptation.describe(recogniser.adaptationDefaults()),
+                modelOptions.modelDirectory(), recogniser.modelId(), decoding.describe(), weightsDir, port);
         stopped.await();
         return 0;
     }

@@ -91,9 +91,10 @@ final class WerCommand implements Callable<Integer> {
                     progress.update(u + 1);
                 }
             }
-            System.out.printf("manifest %s (%s): %d utterances, %d reference words, %.1f s of audio, %s, %s%n",
+            System.out.printf("manifest %s (%s): %d utterances, %d reference words, %.1f s of audio, %s, %s%s%n",
                     manifest, adaptation.corruption(), entries.size(), errors.get(0).referenceWords(), audioSeconds,
-                    recogniser.device(), decoding.describe());
+                    recogniser.device(), decoding.describe(), strategies.stream().anyMatch(s -> !s.name().equals("source"))
+                            ? ", " + adaptation.describe(recogniser.adaptationDefaults()) : "");
             System.out.println("| strategy | WER | CER | real-time factor |");
             System.out.println("|---|---|---|---|");
             for (int s = 0; s < strategies.size(); s++) {

@@ -36,6 +36,15 @@ class AdaptationOptionsTest {
     }
 
     @Test
+    void theDescriptionSaysWhereTheLearningRateCameFrom() {
+        AdaptationOptions defaults = CommandLine.populateCommand(new AdaptationOptions());
+        assertEquals("SUTA 10 steps, lr 1e-4 (the model's adaptation_config.json), ln+feature", defaults.describe(RECOMMENDS_1E_4));
+        assertEquals("SUTA 10 steps, lr 2e-5 (reference), ln+feature", defaults.describe(AdaptationDefaults.NONE));
+        AdaptationOptions explicit = CommandLine.populateCommand(new AdaptationOptions(), "--lr", "0.00025");
+        assertEquals("SUTA 10 steps, lr 2.5e-4 (--lr), ln+feature", explicit.describe(RECOMMENDS_1E_4));
+    }
+
+    @Test
     void aRecogniserReadsTheRecommendationFromTheCheckpointFolder() throws Exception {
         Path model = dir.resolve("model");
         Files.createDirectories(model);
