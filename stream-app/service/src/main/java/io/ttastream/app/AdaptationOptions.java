@@ -76,7 +76,8 @@ final class AdaptationOptions {
         CtcDecoder decoder = decoding.decoderFor(recogniser.vocabulary());
         List<Strategy> out = new ArrayList<>();
         for (String name : names) {
-            out.add(Strategies.create(name.trim(), recogniser.newModel(), sutaConfig(recogniser.adaptationDefaults()), decoder));
+            out.add(Strategies.create(name.trim(), recogniser.newModel(), sutaConfig(recogniser.adaptationDefaults()),
+                    decoder));
         }
         return out;
     }

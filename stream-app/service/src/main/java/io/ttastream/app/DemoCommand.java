@@ -90,8 +90,8 @@ final class DemoCommand implements Callable<Integer> {
              Recogniser recogniser = recogniser(new CpuBackend(Runtime.getRuntime().availableProcessors()))) {
             Topics.createMissing(broker.bootstrap(), 1);
             // The source decoding rides along, for the side-by-side comparison.
-            Recognizer recognizer = new StrategyRecognizer(strategy, adaptation.sutaConfig(recogniser.adaptationDefaults()), recogniser::newModel, null, true,
-                    decoding.decoderFor(recogniser.vocabulary()));
+            Recognizer recognizer = new StrategyRecognizer(strategy, adaptation.sutaConfig(recogniser.adaptationDefaults()),
+                    recogniser::newModel, null, true, decoding.decoderFor(recogniser.vocabulary()));
             Properties props = TranscriptionTopology.properties("tta-demo", broker.bootstrap(), work.resolve("streams"));
             props.put("commit.interval.ms", "200");
             try (TtaMetrics metrics = new TtaMetrics();
