@@ -22,30 +22,34 @@ class AdaptationDefaultsTest {
 
     @Test
     void readsTheRecommendedLearningRate() throws Exception {
-        write("{\"lr\": 1e-4}");
-        assertEquals(1e-4, AdaptationDefaults.read(checkpointDir).lr().orElseThrow());
+        write("{\"suta_lr\": 1e-4}");
+        AdaptationDefaults defaults = AdaptationDefaults.read(checkpointDir);
+        assertEquals(1e-4, defaults.lrFor("suta").orElseThrow());
+        for (String continual : new String[]{"csuta", "csuta-reset", "fast-only", "slow-only", "dsuta"}) {
+            assertTrue(defaults.lrFor(continual).isEmpty(), continual + " keeps the reference rate");
+        }
     }
 
     @Test
     void anEmptyObjectRecommendsNothing() throws Exception {
         write("{}");
-        assertTrue(AdaptationDefaults.read(checkpointDir).lr().isEmpty());
+        assertTrue(AdaptationDefaults.read(checkpointDir).sutaLr().isEmpty());
     }
 
     @Test
     void aMisspeltSettingIsRefusedByName() throws Exception {
-        write("{\"learning_rate\": 1e-4}");
+        write("{\"lr\": 1e-4}");
         CheckpointException e = assertThrows(CheckpointException.class, () -> AdaptationDefaults.read(checkpointDir));
-        assertTrue(e.getMessage().contains("\"learning_rate\"") && e.getMessage().contains(AdaptationDefaults.FILE),
+        assertTrue(e.getMessage().contains("\"lr\"") && e.getMessage().contains(AdaptationDefaults.FILE),
                 e.getMessage());
     }
 
     @Test
     void aLearningRateThatIsNotAPositiveNumberIsRefused() throws Exception {
-        for (String bad : new String[]{"{\"lr\": 0}", "{\"lr\": -1e-4}", "{\"lr\": \"1e-4\"}", "{\"lr\": null}", "{\"lr\": 1e999}"}) {
+        for (String bad : new String[]{"{\"suta_lr\": 0}", "{\"suta_lr\": -1e-4}", "{\"suta_lr\": \"1e-4\"}", "{\"suta_lr\": null}", "{\"suta_lr\": 1e999}"}) {
             write(bad);
             CheckpointException e = assertThrows(CheckpointException.class, () -> AdaptationDefaults.read(checkpointDir), bad);
-            assertTrue(e.getMessage().contains("lr must be a positive number"), e.getMessage());
+            assertTrue(e.getMessage().contains("suta_lr must be a positive number"), e.getMessage());
         }
     }
 
@@ -53,7 +57,7 @@ class AdaptationDefaultsTest {
     void somethingOtherThanAJsonObjectIsRefused() throws Exception {
         write("[1e-4]");
         assertThrows(CheckpointException.class, () -> AdaptationDefaults.read(checkpointDir));
-        write("{\"lr\": ");
+        write("{\"suta_lr\": ");
         CheckpointException e = assertThrows(CheckpointException.class, () -> AdaptationDefaults.read(checkpointDir));
         assertTrue(e.getMessage().contains("is not valid JSON"), e.getMessage());
     }

@@ -48,8 +48,8 @@ public final class FlinkCommand implements Callable<Integer> {
     @Option(names = "--steps", description = "SUTA optimizer steps per utterance. Default: ${DEFAULT-VALUE} (reference).")
     int steps = io.ttastream.adaptation.suta.SutaConfig.reference().steps();
 
-    @Option(names = "--lr", description = "SUTA learning rate. Default: the one the model's folder recommends in "
-            + AdaptationDefaults.FILE + ", else 2e-5 (reference).")
+    @Option(names = "--lr", description = "SUTA learning rate. Default: for strategy suta the one the model's folder "
+            + "recommends in " + AdaptationDefaults.FILE + ", else (and for the continual strategies) 2e-5 (reference).")
     Double lr;
 
     @Option(names = "--trainable", paramLabel = "GROUPS",
@@ -94,7 +94,7 @@ public final class FlinkCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         double learningRate = lr != null ? lr
-                : AdaptationDefaults.read(modelDirectory()).lr().orElse(io.ttastream.adaptation.suta.SutaConfig.reference().lr());
+                : AdaptationDefaults.read(modelDirectory()).lrFor(strategy).orElse(io.ttastream.adaptation.suta.SutaConfig.reference().lr());
         AdaptationSettings adaptation = new AdaptationSettings(strategy, modelDirectory().toAbsolutePath().toString(),
                 threads, steps, learningRate, trainable, decoding.spec());
         Topics.createMissing(bootstrap, partitions);

@@ -35,8 +35,8 @@ final class AdaptationOptions {
     @Option(names = "--steps", description = "SUTA optimizer steps per utterance. Default: 10 (reference).")
     int steps = REFERENCE.steps();
 
-    @Option(names = "--lr", description = "SUTA learning rate. Default: the one the model's folder recommends in "
-            + AdaptationDefaults.FILE + ", else 2e-5 (reference).")
+    @Option(names = "--lr", description = "SUTA learning rate. Default: for strategy suta the one the model's folder "
+            + "recommends in " + AdaptationDefaults.FILE + ", else (and for the continual strategies) 2e-5 (reference).")
     Double lr;
 
     @Option(names = "--trainable", paramLabel = "GROUPS",
@@ -51,17 +51,29 @@ final class AdaptationOptions {
 
     private float[] noiseSamples;
 
-    /** The reference SUTA settings with these options, and the learning rate the model recommends when none is given. */
-    SutaConfig sutaConfig(AdaptationDefaults modelDefaults) {
-        double learningRate = lr != null ? lr : modelDefaults.lr().orElse(REFERENCE.lr());
+    /**
+     * The reference SUTA settings with these options for the named strategy, at the learning rate the model recommends
+     * for it when --lr is not given.
+     */
+    SutaConfig sutaConfig(AdaptationDefaults modelDefaults, String strategy) {
+        double learningRate = lr != null ? lr : modelDefaults.lrFor(strategy).orElse(REFERENCE.lr());
         return new SutaConfig(steps, learningRate, REFERENCE.optimizer(), ParameterGroups.parse(trainable), REFERENCE.loss());
     }
 
-    /** The SUTA settings for a run's header, e.g. "SUTA 10 steps, lr 1e-4 (the model's adaptation_config.json), ln+feature". */
-    String describe(AdaptationDefaults modelDefaults) {
-        SutaConfig config = sutaConfig(modelDefaults);
-        String origin = lr != null ? "--lr" : modelDefaults.lr().isPresent() ? "the model's " + AdaptationDefaults.FILE : "reference";
-        return String.format(Locale.ROOT, "SUTA %d steps, lr %s (%s), %s", config.steps(), shortDecimal(config.lr()), origin, trainable);
+    /**
+     * The SUTA settings of the adapting strategies among {@code names}, for a run's header, e.g.
+     * "SUTA 10 steps, ln+feature, lr: suta 1e-4 (the model's adaptation_config.json), dsuta 2e-5 (reference)".
+     */
+    String describe(AdaptationDefaults modelDefaults, List<String> names) {
+        List<String> rates = new ArrayList<>();
+        for (String name : names) {
+            if (!name.equals("source")) {
+                String origin = lr != null ? "--lr"
+                        : modelDefaults.lrFor(name).isPresent() ? "the model's " + AdaptationDefaults.FILE : "reference";
+                rates.add(name + " " + shortDecimal(sutaConfig(modelDefaults, name).lr()) + " (" + origin + ")");
+            }
+        }
+        return String.format(Locale.ROOT, "SUTA %d steps, %s, lr: %s", steps, trainable, String.join(", ", rates));
     }
 
     /** 1e-4, 2.5e-5: what a user would type. */
@@ -76,8 +88,8 @@ final class AdaptationOptions {
         CtcDecoder decoder = decoding.decoderFor(recogniser.vocabulary());
         List<Strategy> out = new ArrayList<>();
         for (String name : names) {
-            out.add(Strategies.create(name.trim(), recogniser.newModel(), sutaConfig(recogniser.adaptationDefaults()),
-                    decoder));
+            out.add(Strategies.create(name.trim(), recogniser.newModel(),
+                    sutaConfig(recogniser.adaptationDefaults(), name.trim()), decoder));
         }
         return out;
     }

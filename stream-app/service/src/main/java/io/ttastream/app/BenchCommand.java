@@ -61,7 +61,7 @@ final class BenchCommand implements Callable<Integer> {
         try (Recogniser recogniser = Recogniser.load(modelOptions.modelDirectory(), modelOptions.backend())) {
             List<Strategy> runs = adaptation.create(recogniser, strategies, decoding);
             System.err.printf("bench: %d utterances, strategies %s, on %s, %s%n", items.size(), strategies, recogniser.device(),
-                    adaptation.describe(recogniser.adaptationDefaults()));
+                    adaptation.describe(recogniser.adaptationDefaults(), strategies));
             ProgressBar progress = new ProgressBar(items.size());
             for (StreamItem item : items) {
                 float[] samples = item.audio();

@@ -90,7 +90,7 @@ final class DemoCommand implements Callable<Integer> {
              Recogniser recogniser = recogniser(new CpuBackend(Runtime.getRuntime().availableProcessors()))) {
             Topics.createMissing(broker.bootstrap(), 1);
             // The source decoding rides along, for the side-by-side comparison.
-            Recognizer recognizer = new StrategyRecognizer(strategy, adaptation.sutaConfig(recogniser.adaptationDefaults()),
+            Recognizer recognizer = new StrategyRecognizer(strategy, adaptation.sutaConfig(recogniser.adaptationDefaults(), strategy),
                     recogniser::newModel, null, true, decoding.decoderFor(recogniser.vocabulary()));
             Properties props = TranscriptionTopology.properties("tta-demo", broker.bootstrap(), work.resolve("streams"));
             props.put("commit.interval.ms", "200");
@@ -99,7 +99,7 @@ final class DemoCommand implements Callable<Integer> {
                 int port = metrics.start(0);
                 streams.start();
                 System.out.printf("broker %s, service strategy '%s' (%s), %d utterances from %s%nmetrics: http://localhost:%d/metrics%n%n",
-                        broker.bootstrap(), strategy, adaptation.describe(recogniser.adaptationDefaults()), entries.size(),
+                        broker.bootstrap(), strategy, adaptation.describe(recogniser.adaptationDefaults(), List.of(strategy)), entries.size(),
                         manifestPath, port);
                 String[] domainOf = produce(broker.bootstrap(), entries, corruptions);
                 report(broker.bootstrap(), entries, domainOf);

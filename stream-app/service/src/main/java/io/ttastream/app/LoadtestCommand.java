@@ -79,7 +79,7 @@ final class LoadtestCommand implements Callable<Integer> {
                              new CpuBackend(Runtime.getRuntime().availableProcessors()), "loadtest")) {
             String servers = broker != null ? broker.bootstrap() : bootstrap;
             Topics.createMissing(servers, Math.max(1, streams));
-            StrategyRecognizer recognizer = new StrategyRecognizer(strategy, adaptation.sutaConfig(recogniser.adaptationDefaults()),
+            StrategyRecognizer recognizer = new StrategyRecognizer(strategy, adaptation.sutaConfig(recogniser.adaptationDefaults(), strategy),
                     recogniser::newModel, null, false, decoding.decoderFor(recogniser.vocabulary()));
             Properties props = TranscriptionTopology.properties("tta-loadtest-" + System.nanoTime(), servers, work.resolve("streams"));
             try (KafkaStreams service = new KafkaStreams(TranscriptionTopology.build(Config.defaults(), recognizer), props)) {

@@ -70,7 +70,7 @@ final class ServeCommand implements Callable<Integer> {
         Topics.createMissing(bootstrap, partitions);
         Recogniser recogniser = Recogniser.load(modelOptions.modelDirectory(), modelOptions.backend());
         WeightStore weights = WeightStore.open(weightsDir, recogniser.modelId());
-        StrategyRecognizer recognizer = new StrategyRecognizer(names.get(0), adaptation.sutaConfig(recogniser.adaptationDefaults()),
+        StrategyRecognizer recognizer = new StrategyRecognizer(names.get(0), adaptation.sutaConfig(recogniser.adaptationDefaults(), names.get(0)),
                 recogniser::newModel, weights, compareSource, decoding.decoderFor(recogniser.vocabulary()));
         TtaMetrics metrics = new TtaMetrics();
         int port = metrics.start(metricsPort);
@@ -90,7 +90,7 @@ final class ServeCommand implements Callable<Integer> {
         }));
         streams.start();
         System.err.printf("tta serve: %s on %s, strategy %s (%s), model %s (%s), %s, weights %s, metrics http://localhost:%d/metrics%n",
-                applicationId, bootstrap, names.get(0), adaptation.describe(recogniser.adaptationDefaults()),
+                applicationId, bootstrap, names.get(0), adaptation.describe(recogniser.adaptationDefaults(), List.of(names.get(0))),
                 modelOptions.modelDirectory(), recogniser.modelId(), decoding.describe(), weightsDir, port);
         stopped.await();
         return 0;

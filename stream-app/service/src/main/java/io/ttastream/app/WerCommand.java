@@ -56,7 +56,8 @@ final class WerCommand implements Callable<Integer> {
                     + (limit != null ? " (--limit " + limit + ")" : ""));
         }
         try (Recogniser recogniser = Recogniser.load(modelOptions.modelDirectory(), modelOptions.backend())) {
-            List<Strategy> strategies = adaptation.create(recogniser, adaptation.strategiesOr(List.of("source")), decoding);
+            List<String> names = adaptation.strategiesOr(List.of("source"));
+            List<Strategy> strategies = adaptation.create(recogniser, names, decoding);
             List<ErrorRate> errors = new ArrayList<>();
             List<CharacterErrors> characterErrors = new ArrayList<>();
             strategies.forEach(s -> {
@@ -93,8 +94,8 @@ final class WerCommand implements Callable<Integer> {
             }
             System.out.printf("manifest %s (%s): %d utterances, %d reference words, %.1f s of audio, %s, %s%s%n",
                     manifest, adaptation.corruption(), entries.size(), errors.get(0).referenceWords(), audioSeconds,
-                    recogniser.device(), decoding.describe(), strategies.stream().anyMatch(s -> !s.name().equals("source"))
-                            ? ", " + adaptation.describe(recogniser.adaptationDefaults()) : "");
+                    recogniser.device(), decoding.describe(), names.stream().anyMatch(name -> !name.equals("source"))
+                            ? ", " + adaptation.describe(recogniser.adaptationDefaults(), names) : "");
             System.out.println("| strategy | WER | CER | real-time factor |");
             System.out.println("|---|---|---|---|");
             for (int s = 0; s < strategies.size(); s++) {

@@ -9,6 +9,7 @@ import picocli.CommandLine;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.OptionalDouble;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,27 +22,31 @@ class AdaptationOptionsTest {
     Path dir;
 
     @Test
-    void withoutLrTheModelsRecommendationAppliesElseTheReference() {
+    void withoutLrSutaTakesTheModelsRecommendationAndTheContinualStrategiesTheReference() {
         AdaptationOptions options = CommandLine.populateCommand(new AdaptationOptions());
-        assertEquals(1e-4, options.sutaConfig(RECOMMENDS_1E_4).lr());
-        assertEquals(SutaConfig.reference().lr(), options.sutaConfig(AdaptationDefaults.NONE).lr());
+        assertEquals(1e-4, options.sutaConfig(RECOMMENDS_1E_4, "suta").lr());
+        assertEquals(SutaConfig.reference().lr(), options.sutaConfig(RECOMMENDS_1E_4, "dsuta").lr());
+        assertEquals(SutaConfig.reference().lr(), options.sutaConfig(AdaptationDefaults.NONE, "suta").lr());
     }
 
     @Test
     void anExplicitLrWinsOverTheModelsRecommendation() {
         AdaptationOptions options = CommandLine.populateCommand(new AdaptationOptions(), "--lr", "3e-5", "--steps", "4");
-        SutaConfig config = options.sutaConfig(RECOMMENDS_1E_4);
-        assertEquals(3e-5, config.lr());
-        assertEquals(4, config.steps());
+        for (String strategy : new String[]{"suta", "dsuta"}) {
+            SutaConfig config = options.sutaConfig(RECOMMENDS_1E_4, strategy);
+            assertEquals(3e-5, config.lr());
+            assertEquals(4, config.steps());
+        }
     }
 
     @Test
     void theDescriptionSaysWhereTheLearningRateCameFrom() {
         AdaptationOptions defaults = CommandLine.populateCommand(new AdaptationOptions());
-        assertEquals("SUTA 10 steps, lr 1e-4 (the model's adaptation_config.json), ln+feature", defaults.describe(RECOMMENDS_1E_4));
-        assertEquals("SUTA 10 steps, lr 2e-5 (reference), ln+feature", defaults.describe(AdaptationDefaults.NONE));
+        assertEquals("SUTA 10 steps, ln+feature, lr: suta 1e-4 (the model's adaptation_config.json), dsuta 2e-5 (reference)",
+                defaults.describe(RECOMMENDS_1E_4, List.of("source", "suta", "dsuta")));
+        assertEquals("SUTA 10 steps, ln+feature, lr: suta 2e-5 (reference)", defaults.describe(AdaptationDefaults.NONE, List.of("suta")));
         AdaptationOptions explicit = CommandLine.populateCommand(new AdaptationOptions(), "--lr", "0.00025");
-        assertEquals("SUTA 10 steps, lr 2.5e-4 (--lr), ln+feature", explicit.describe(RECOMMENDS_1E_4));
+        assertEquals("SUTA 10 steps, ln+feature, lr: csuta 2.5e-4 (--lr)", explicit.describe(RECOMMENDS_1E_4, List.of("csuta")));
     }
 
     @Test
@@ -56,16 +61,16 @@ class AdaptationOptionsTest {
         try (Recogniser plain = Recogniser.load(model, new CpuBackend(1))) {
             assertEquals(AdaptationDefaults.NONE, plain.adaptationDefaults(), "a Hugging Face folder as published");
         }
-        Files.writeString(model.resolve(AdaptationDefaults.FILE), "{\"lr\": 7e-5}");
+        Files.writeString(model.resolve(AdaptationDefaults.FILE), "{\"suta_lr\": 7e-5}");
         try (Recogniser recommending = Recogniser.load(model, new CpuBackend(1))) {
             AdaptationOptions options = CommandLine.populateCommand(new AdaptationOptions());
-            assertEquals(7e-5, options.sutaConfig(recommending.adaptationDefaults()).lr());
+            assertEquals(7e-5, options.sutaConfig(recommending.adaptationDefaults(), "suta").lr());
         }
     }
 
     @Test
     void theShippedSourceModelsRecommendationIsReadable() throws Exception {
-        assertEquals(1e-4, AdaptationDefaults.read(Path.of("../../models/source")).lr().orElseThrow(),
+        assertEquals(1e-4, AdaptationDefaults.read(Path.of("../../models/source")).sutaLr().orElseThrow(),
                 "the learning rate chosen on dev.tsv (models/source/MODEL_CARD.md)");
     }
 }
