@@ -66,7 +66,7 @@ final class AdaptationOptions {
      */
     String describe(AdaptationDefaults modelDefaults, List<String> names) {
         List<String> rates = new ArrayList<>();
-        for (String name : names) {
+        for (String name : names.stream().map(String::trim).toList()) {
             if (!name.equals("source")) {
                 String origin = lr != null ? "--lr"
                         : modelDefaults.lrFor(name).isPresent() ? "the model's " + AdaptationDefaults.FILE : "reference";
