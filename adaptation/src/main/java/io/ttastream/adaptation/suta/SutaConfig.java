@@ -1,6 +1,7 @@
 package io.ttastream.adaptation.suta;
 
 import io.ttastream.adaptation.model.ParameterGroups;
+import io.ttastream.asr.AdaptationDefaults;
 import io.ttastream.kernels.loss.SutaLossConfig;
 
 import java.util.List;
@@ -33,6 +34,14 @@ public record SutaConfig(int steps, double lr, String optimizer, List<ParameterG
     public static SutaConfig reference() {
         return new SutaConfig(10, 2e-5, "adamw", List.of(ParameterGroups.LAYER_NORM, ParameterGroups.FEATURE),
                 SutaLossConfig.reference());
+    }
+
+    /**
+     * The learning rate a strategy adapts at: the one asked for ({@code --lr}, or null), else the one its model's
+     * folder recommends for it, else the reference's.
+     */
+    public static double learningRate(Double asked, AdaptationDefaults modelDefaults, String strategy) {
+        return asked != null ? asked : modelDefaults.lrFor(strategy).orElse(reference().lr());
     }
 
     public SutaConfig withSteps(int newSteps) {

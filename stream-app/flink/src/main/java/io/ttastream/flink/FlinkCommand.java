@@ -93,8 +93,8 @@ public final class FlinkCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        double learningRate = lr != null ? lr
-                : AdaptationDefaults.read(modelDirectory()).lrFor(strategy).orElse(io.ttastream.adaptation.suta.SutaConfig.reference().lr());
+        double learningRate = io.ttastream.adaptation.suta.SutaConfig.learningRate(lr, AdaptationDefaults.read(modelDirectory()),
+                strategy);
         AdaptationSettings adaptation = new AdaptationSettings(strategy, modelDirectory().toAbsolutePath().toString(),
                 threads, steps, learningRate, trainable, decoding.spec());
         Topics.createMissing(bootstrap, partitions);

@@ -56,8 +56,8 @@ final class AdaptationOptions {
      * for it when --lr is not given.
      */
     SutaConfig sutaConfig(AdaptationDefaults modelDefaults, String strategy) {
-        double learningRate = lr != null ? lr : modelDefaults.lrFor(strategy).orElse(REFERENCE.lr());
-        return new SutaConfig(steps, learningRate, REFERENCE.optimizer(), ParameterGroups.parse(trainable), REFERENCE.loss());
+        return new SutaConfig(steps, SutaConfig.learningRate(lr, modelDefaults, strategy), REFERENCE.optimizer(),
+                ParameterGroups.parse(trainable), REFERENCE.loss());
     }
 
     /**
