@@ -62,7 +62,8 @@ final class AdaptationOptions {
 
     /**
      * The SUTA settings of the adapting strategies among {@code names}, for a run's header, e.g.
-     * "SUTA 10 steps, ln+feature, lr: suta 1e-4 (the model's adaptation_config.json), dsuta 2e-5 (reference)".
+     * "SUTA 10 steps, ln+feature, lr: suta 1e-4 (the model's adaptation_config.json), dsuta 2e-5 (reference)", or
+     * "no adaptation" when every one is {@code source}.
      */
     String describe(AdaptationDefaults modelDefaults, List<String> names) {
         List<String> rates = new ArrayList<>();
@@ -72,6 +73,9 @@ final class AdaptationOptions {
                         : modelDefaults.lrFor(name).isPresent() ? "the model's " + AdaptationDefaults.FILE : "reference";
                 rates.add(name + " " + shortDecimal(sutaConfig(modelDefaults, name).lr()) + " (" + origin + ")");
             }
+        }
+        if (rates.isEmpty()) {
+            return "no adaptation";
         }
         return String.format(Locale.ROOT, "SUTA %d steps, %s, lr: %s", steps, trainable, String.join(", ", rates));
     }

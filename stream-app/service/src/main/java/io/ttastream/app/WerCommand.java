@@ -92,10 +92,9 @@ final class WerCommand implements Callable<Integer> {
                     progress.update(u + 1);
                 }
             }
-            System.out.printf("manifest %s (%s): %d utterances, %d reference words, %.1f s of audio, %s, %s%s%n",
+            System.out.printf("manifest %s (%s): %d utterances, %d reference words, %.1f s of audio, %s, %s, %s%n",
                     manifest, adaptation.corruption(), entries.size(), errors.get(0).referenceWords(), audioSeconds,
-                    recogniser.device(), decoding.describe(), names.stream().anyMatch(name -> !name.equals("source"))
-                            ? ", " + adaptation.describe(recogniser.adaptationDefaults(), names) : "");
+                    recogniser.device(), decoding.describe(), adaptation.describe(recogniser.adaptationDefaults(), names));
             System.out.println("| strategy | WER | CER | real-time factor |");
             System.out.println("|---|---|---|---|");
             for (int s = 0; s < strategies.size(); s++) {

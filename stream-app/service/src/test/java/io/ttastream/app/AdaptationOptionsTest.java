@@ -45,6 +45,7 @@ class AdaptationOptionsTest {
         assertEquals("SUTA 10 steps, ln+feature, lr: suta 1e-4 (the model's adaptation_config.json), dsuta 2e-5 (reference)",
                 defaults.describe(RECOMMENDS_1E_4, List.of("source", " suta", "dsuta")));
         assertEquals("SUTA 10 steps, ln+feature, lr: suta 2e-5 (reference)", defaults.describe(AdaptationDefaults.NONE, List.of("suta")));
+        assertEquals("no adaptation", defaults.describe(RECOMMENDS_1E_4, List.of("source", " source")));
         AdaptationOptions explicit = CommandLine.populateCommand(new AdaptationOptions(), "--lr", "0.00025");
         assertEquals("SUTA 10 steps, ln+feature, lr: csuta 2.5e-4 (--lr)", explicit.describe(RECOMMENDS_1E_4, List.of("csuta")));
     }
