@@ -133,7 +133,8 @@ public final class FlinkCommand implements Callable<Integer> {
         }
         Path bundled = Path.of(System.getProperty("tta.home", "."), "models", "source").normalize();
         if (!Files.isDirectory(bundled)) {
-            throw new IllegalStateException("no --model given and no bundled source model at " + bundled);
+            throw new IllegalStateException("no --model given and no bundled source model at " + bundled
+                    + " (bin/tta flink finds the project's models/source; with java -jar, give -Dtta.home=PROJECT or --model DIR)");
         }
         return bundled;
     }

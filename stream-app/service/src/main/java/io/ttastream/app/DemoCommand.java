@@ -7,14 +7,12 @@ import io.ttastream.adaptation.bench.Corruption;
 import io.ttastream.adaptation.bench.Domains;
 import io.ttastream.adaptation.data.Manifest;
 import io.ttastream.adaptation.metrics.ErrorRate;
-import io.ttastream.adaptation.model.RandomCheckpoint;
 import io.ttastream.app.cli.DecoderOptions;
 import io.ttastream.app.metrics.TtaMetrics;
 import io.ttastream.app.stream.Config;
 import io.ttastream.app.stream.Recognizer;
 import io.ttastream.app.stream.Topics;
 import io.ttastream.app.stream.TranscriptionTopology;
-import io.ttastream.asr.AdaptationDefaults;
 import io.ttastream.asr.audio.AudioLoader;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -169,9 +167,9 @@ final class DemoCommand implements Callable<Integer> {
             System.out.println("model: " + dir);
             return Recogniser.load(dir, backend);
         }
-        System.out.println("model: no trained source model is bundled yet (" + dir + " is missing);");
+        System.out.println("model: " + dir + " is missing (run from the project folder, or give --model DIR);");
         System.out.println("       running the real pipeline on a randomly initialised tiny wav2vec2,");
-        System.out.println("       so the transcripts below are noise until the source model lands.");
-        return new Recogniser(RandomCheckpoint.create(RandomCheckpoint.tinyConfig(), 1), AdaptationDefaults.NONE, backend, "demo");
+        System.out.println("       so the transcripts below are noise.");
+        return Recogniser.randomTiny(backend, "demo");
     }
 }

@@ -2,12 +2,10 @@ package io.ttastream.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.ttastream.adaptation.model.RandomCheckpoint;
 import io.ttastream.app.cli.DecoderOptions;
 import io.ttastream.app.stream.Config;
 import io.ttastream.app.stream.Topics;
 import io.ttastream.app.stream.TranscriptionTopology;
-import io.ttastream.asr.AdaptationDefaults;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -75,8 +73,7 @@ final class LoadtestCommand implements Callable<Integer> {
         try (EmbeddedKafka broker = bootstrap == null ? EmbeddedKafka.start(work) : null;
              Recogniser recogniser = model != null
                      ? Recogniser.load(model, new CpuBackend(Runtime.getRuntime().availableProcessors()))
-                     : new Recogniser(RandomCheckpoint.create(RandomCheckpoint.tinyConfig(), 1), AdaptationDefaults.NONE,
-                             new CpuBackend(Runtime.getRuntime().availableProcessors()), "loadtest")) {
+                     : Recogniser.randomTiny(new CpuBackend(Runtime.getRuntime().availableProcessors()), "loadtest")) {
             String servers = broker != null ? broker.bootstrap() : bootstrap;
             Topics.createMissing(servers, Math.max(1, streams));
             StrategyRecognizer recognizer = new StrategyRecognizer(strategy, adaptation.sutaConfig(recogniser.adaptationDefaults(), strategy),

@@ -31,7 +31,7 @@ final class ModelOptions {
         Path bundled = Home.path("models", "source");
         if (!Files.isDirectory(bundled)) {
             throw new IllegalStateException("no --model given and no bundled source model at " + bundled
-                    + " (the project's trained model lands with the source-model work)");
+                    + " (bin/tta finds the project's models/source; with java -jar, give -Dtta.home=PROJECT or --model DIR)");
         }
         return bundled;
     }

@@ -1,5 +1,6 @@
 package io.ttastream.app;
 
+import io.ttastream.adaptation.model.RandomCheckpoint;
 import io.ttastream.adaptation.model.Wav2Vec2Model;
 import io.ttastream.asr.AdaptationDefaults;
 import io.ttastream.asr.Checkpoint;
@@ -40,6 +41,14 @@ final class Recogniser implements AutoCloseable {
     static Recogniser load(Path modelDir, Backend backend) throws IOException {
         return new Recogniser(HuggingFaceCheckpoints.load(modelDir), AdaptationDefaults.read(modelDir), backend,
                 modelId(modelDir));
+    }
+
+    /**
+     * A randomly initialised tiny wav2vec2 (seed 1): what the demo and the load test run when no checkpoint is
+     * there, where the stream layer, not the transcripts, is the point.
+     */
+    static Recogniser randomTiny(Backend backend, String modelId) {
+        return new Recogniser(RandomCheckpoint.create(RandomCheckpoint.tinyConfig(), 1), AdaptationDefaults.NONE, backend, modelId);
     }
 
     /**
