@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Speaks the synthetic corpora that the source model (1-8, 12 and 13) and its experiments (all fifteen) train on (models/source/MODEL_CARD.md, "Data").
+# Speaks the synthetic corpora that the source model (1-8, 12 and 13) and its experiments (all sixteen) train on (models/source/MODEL_CARD.md, "Data").
 # Needs Debian's espeak-ng, flite, festival, festvox-kallpc16k, festvox-kdlpc16k and festvox-us-slt-hts, and for corpora 7-8
-# festvox-italp16k festvox-itapc16k festvox-czech-dita festvox-czech-machac festvox-czech-ph festvox-suopuhe-mv (and festvox-czech-krb for corpus 10, festvox-ru for 11),
+# festvox-italp16k festvox-itapc16k festvox-czech-dita festvox-czech-machac festvox-czech-ph festvox-suopuhe-mv (and festvox-czech-krb for corpus 10, festvox-ru for 11, festvox-hi-nsk for 16),
 # and for corpora 12-15 node with `npm ci --prefix tools/gnuspeech`.
 # Usage: tools/model/synth-corpora.sh [OUT_ROOT [CORPUS...]]   (default: runs, every corpus; `runs 1 2 3 4 5 6 7 8 12 13`
 # makes only the ten the committed model trains on, skipping the experiments' 9-11, 14 and 15). Corpus 1 is always made: the others
@@ -144,3 +144,9 @@ gnuspeech_shaped_ranges=gnuspeech:male/14.5-17.0/0.20,gnuspeech:male/17.0-20.0/0
 gnuspeech_shaped_ranges+=,gnuspeech:large_child/11.0-14.0/0.20
 speak 15 --out "$out/synth-gnuspeech-4" --seed 15 --count 2400 --held-out-count 0 \
     --exclude "$accent_exclude" --voices "$gnuspeech_shaped_ranges"
+# 16. 2,400 sentences in a fifteenth order (seed 16) by festival's Hindi diphone voice (festvox-hi-nsk; Marathi's and
+#     Telugu's are the same man's recordings) speaking English with an Indian accent (retroflex t and d, dental th and
+#     dh, w as v), at four pitches. One more real speaker, LPC diphones like corpus 7's.
+hindi_voices=accent:hindi_NSK_diphone/0.85,accent:hindi_NSK_diphone/1.00,accent:hindi_NSK_diphone/1.15,accent:hindi_NSK_diphone/1.30
+speak 16 --out "$out/synth-hindi" --seed 16 --count 2400 --held-out-count 0 \
+    --exclude "$accent_exclude" --voices "$hindi_voices"

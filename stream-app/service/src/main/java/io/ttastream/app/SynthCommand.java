@@ -80,13 +80,14 @@ final class SynthCommand implements Callable<Integer> {
     /**
      * The festival voices of other languages that {@code accent.scm} makes speak English, and their languages: Debian's
      * festvox-italp16k, festvox-itapc16k, festvox-czech-dita, festvox-czech-machac, festvox-czech-ph,
-     * festvox-czech-krb (a boy), festvox-suopuhe-mv and festvox-ru (msu_ru_nsh_clunits, a man's recordings for unit
+     * festvox-czech-krb (a boy), festvox-suopuhe-mv, festvox-hi-nsk (a man; festvox-mr-nsk and festvox-te-nsk are
+     * the same recordings) and festvox-ru (msu_ru_nsh_clunits, a man's recordings for unit
      * selection: {@link #UNIT_SELECTION_VOICES}). Its Finnish female voice, suo_fi_lj_diphone, lacks one in eight of
      * the diphones English needs (silence takes their place) and is left out.
      */
     static final Map<String, String> ACCENT_LANGUAGES = Map.of("pc_diphone", "italian", "lp_diphone", "italian",
             "czech_dita", "czech", "czech_machac", "czech", "czech_ph", "czech", "czech_krb", "czech",
-            "hy_fi_mv_diphone", "finnish", "msu_ru_nsh_clunits", "russian");
+            "hy_fi_mv_diphone", "finnish", "msu_ru_nsh_clunits", "russian", "hindi_NSK_diphone", "hindi");
 
     /** Accent voices that join recorded phones as they were spoken: their own durations and pitch, no F0RATIO. */
     static final Set<String> UNIT_SELECTION_VOICES = Set.of("msu_ru_nsh_clunits");
@@ -217,9 +218,9 @@ final class SynthCommand implements Callable<Integer> {
     @Option(names = "--voices", paramLabel = "SPEC", description = "Training voices, comma-separated engine:name: "
             + "espeak:VOICE, flite:VOICE, festival:VOICE, hts:ALPHA/F0RATIO (festival's slt HTS voice with another "
             + "all-pass constant, which moves its formants, and its pitch scaled; the voice's own is hts:0.45/1), or "
-            + "accent:VOICE or accent:VOICE/F0RATIO (an Italian, Czech, Finnish or Russian festival voice speaking "
+            + "accent:VOICE or accent:VOICE/F0RATIO (an Italian, Czech, Finnish, Hindi or Russian festival voice speaking "
             + "English: pc_diphone, lp_diphone, czech_dita, czech_machac, czech_ph, czech_krb, hy_fi_mv_diphone, "
-            + "msu_ru_nsh_clunits; its pitch F0RATIO times kal_diphone's, 0.50-2.50, except for the Russian unit-selection "
+            + "hindi_NSK_diphone, msu_ru_nsh_clunits; its pitch F0RATIO times kal_diphone's, 0.50-2.50, except for the Russian unit-selection "
             + "voice, which keeps its recordings' pitch and timing), or warp:VOICE/FACTOR (a flite voice played "
             + "FACTOR times as fast, 0.80-1.25: pitch, formants and tempo scale together, like another speaker's vocal tract), "
             + "or gnuspeech:PRESET/VOCAL_TRACT_CM (GnuSpeech's articulatory synthesizer: preset male, female, large_child, "
@@ -453,7 +454,7 @@ final class SynthCommand implements Callable<Integer> {
         return switch (voice.engine()) {
             case "gnuspeech" -> "apt-get install nodejs npm; npm ci --prefix " + GnuSpeechVoice.toolDirectory();
             case "accent" -> "apt-get install festival festvox-kallpc16k festvox-italp16k festvox-itapc16k"
-                    + " festvox-czech-dita festvox-czech-machac festvox-czech-ph festvox-czech-krb festvox-suopuhe-mv festvox-ru";
+                    + " festvox-czech-dita festvox-czech-machac festvox-czech-ph festvox-czech-krb festvox-suopuhe-mv festvox-hi-nsk festvox-ru";
             default -> "apt-get install espeak-ng flite festival festvox-kallpc16k festvox-kdlpc16k festvox-us-slt-hts";
         };
     }

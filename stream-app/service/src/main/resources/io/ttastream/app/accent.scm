@@ -27,6 +27,12 @@
   (ey "e i") (ih "i") (iy "i:") (ow "o u") (oy "o i") (uh "u") (uw "u:") (b "b") (ch "t S") (d "d") (dh "d") (dx "d")
   (f "f") (g "g") (hh "h") (hw "w") (jh "d S") (k "k") (l "l") (el "e l") (m "m") (em "e m") (n "n") (en "e n")
   (nx "n") (ng "N") (p "p") (r "r") (s "s") (sh "S") (t "t") (th "T") (v "v") (w "w") (y "j") (z "s") (zh "S"))
+ ;; Indian English: t and d retroflex (T, D), dh a dental stop, th an aspirated one, w as v, z as j (no z in the set).
+ (hindi
+  (pau "pau") (aa "aa") (ae "ay") (ah "a") (ao "oo") (aw "aa uh") (ax "a") (axr "a r") (ay "aa ih") (eh "eh") (er "a r")
+  (ey "eh") (ih "ih") (iy "iy") (ow "oh") (oy "oo ih") (uh "uh") (uw "uw") (b "b") (ch "ch") (d "D") (dh "dh") (dx "D")
+  (f "f") (g "g") (hh "h") (hw "v") (jh "j") (k "k") (l "l") (el "a l") (m "m") (em "a m") (n "n") (en "a n")
+  (nx "n") (ng "n g") (p "p") (r "r") (s "s") (sh "sh") (t "T") (th "tth") (v "v") (w "v") (y "y") (z "j") (zh "zh"))
  ;; ay is Russian's reduced vowel (a schwa after a hard consonant).
  (russian
   (pau "pau") (aa "a") (ae "e") (ah "a") (ao "oo") (aw "a u") (ax "ay") (axr "ay r") (ay "a j") (eh "e") (er "e r")
