@@ -4,10 +4,10 @@
 # festvox-italp16k festvox-itapc16k festvox-czech-dita festvox-czech-machac festvox-czech-ph festvox-suopuhe-mv (and festvox-czech-krb for corpus 10, festvox-ru for 11, festvox-hi-nsk for 16),
 # and for corpora 12-15 node with `npm ci --prefix tools/gnuspeech`.
 # Usage: tools/model/synth-corpora.sh [OUT_ROOT [CORPUS...]]   (default: runs, every corpus; `runs 1 2 3 4 5 6 7 8 12 13`
-# makes only the ten the committed model trains on, skipping the experiments' 9-11, 14 and 15). Corpus 1 is always made: the others
-# exclude its held-out sentences. 10 GB in all; on 2 cores corpora 1-5 take about 45 minutes, corpus 6 about 17 minutes
+# makes only the ten the committed model trains on, skipping the experiments' 9-11 and 14-16). Corpus 1 is always made: the others
+# exclude its held-out sentences. 10.5 GB in all; on 2 cores corpora 1-5 take about 45 minutes, corpus 6 about 17 minutes
 # (an earlier run took 80), 7-8 about 7 minutes each, 9 about 2 minutes, 10 and 11 took 24 and 35 minutes on one core
-# beside a training run, 12-15 about 17-21 minutes each beside another synthesis or evaluation.
+# beside a training run, 12-15 about 17-21 minutes each beside another synthesis or evaluation, 16 about 6 minutes.
 # Safe to stop and run again: --resume keeps every WAV file already spoken (change a step's options and delete its
 # folder first, or the kept files belong to the old options).
 set -euo pipefail
@@ -146,7 +146,8 @@ speak 15 --out "$out/synth-gnuspeech-4" --seed 15 --count 2400 --held-out-count 
     --exclude "$accent_exclude" --voices "$gnuspeech_shaped_ranges"
 # 16. 2,400 sentences in a fifteenth order (seed 16) by festival's Hindi diphone voice (festvox-hi-nsk; Marathi's and
 #     Telugu's are the same man's recordings) speaking English with an Indian accent (retroflex t and d, dental th and
-#     dh, w as v), at four pitches. One more real speaker, LPC diphones like corpus 7's.
+#     dh, w as v), at four pitches. One more real speaker, LPC diphones like corpus 7's. No model uses it: in v0.10's
+#     recipe from v0.9 it made the held-out and real-speech sets worse (MODEL_CARD, "Training").
 hindi_voices=accent:hindi_NSK_diphone/0.85,accent:hindi_NSK_diphone/1.00,accent:hindi_NSK_diphone/1.15,accent:hindi_NSK_diphone/1.30
 speak 16 --out "$out/synth-hindi" --seed 16 --count 2400 --held-out-count 0 \
     --exclude "$accent_exclude" --voices "$hindi_voices"
