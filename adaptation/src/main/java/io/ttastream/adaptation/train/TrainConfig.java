@@ -98,6 +98,12 @@ public record TrainConfig(Wav2Vec2Config model, int steps, int batchSize, double
                 seed, freezeFeatureEncoder);
     }
 
+    public TrainConfig withSeed(long newSeed) {
+        return new TrainConfig(model, steps, batchSize, peakLr, warmupSteps, weightDecay, clipNorm, maskTimeProb,
+                maskTimeLength, maskFeatureProb, maskFeatureLength, speedPerturbation, bandLimitProb, validateEvery,
+                newSeed, freezeFeatureEncoder);
+    }
+
     public TrainConfig withFrozenFeatureEncoder(boolean frozen) {
         return new TrainConfig(model, steps, batchSize, peakLr, warmupSteps, weightDecay, clipNorm, maskTimeProb,
                 maskTimeLength, maskFeatureProb, maskFeatureLength, speedPerturbation, bandLimitProb, validateEvery, seed, frozen);

@@ -262,6 +262,22 @@ class TrainerTest {
     }
 
     @Test
+    void theSeedDecidesWhatTrainingLearnsAndTheSameSeedLearnsItAgain() throws Exception {
+        Checkpoint initial = RandomCheckpoint.create(TrainConfig.quick().model(), 3);
+        Map<String, float[]> trained = new HashMap<>();
+        for (String run : new String[]{"seed7", "seed7-again", "seed8"}) {
+            TrainConfig config = TrainConfig.quick().withSteps(4).withSeed(run.startsWith("seed7") ? 7 : 8);
+            Path out = dir.resolve(run);
+            new Trainer(BACKEND, config, examples(), examples().subList(0, 2), out,
+                    new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).train(initial);
+            trained.put(run, HuggingFaceCheckpoints.load(out.resolve("model")).tensor("lm_head.weight").data());
+        }
+        assertArrayEquals(trained.get("seed7"), trained.get("seed7-again"), "the same seed trains the same weights");
+        assertFalse(java.util.Arrays.equals(trained.get("seed7"), trained.get("seed8")),
+                "another seed (data order, perturbation, masks) trains the same weights");
+    }
+
+    @Test
     void aFrozenFeatureEncoderKeepsItsWeightsWhileTheRestTrains() throws Exception {
         TrainConfig config = TrainConfig.quick().withSteps(10).withFrozenFeatureEncoder(true);
         Checkpoint initial = RandomCheckpoint.create(config.model(), 3);

@@ -57,6 +57,11 @@ final class TrainCommand implements Callable<Integer> {
                     + "mask_feature_prob). Default: the configuration's (0, off).")
     Double maskFeatureProb;
 
+    @Option(names = "--seed", paramLabel = "N",
+            description = "Seed of the data order, speed perturbation, band limiting and masks (a run resumed from its "
+                    + "checkpoint needs the same one). Default: the configuration's (source: 1234).")
+    Long seed;
+
     @Option(names = "--limit", description = "Use at most this many training utterances.")
     Integer limit;
 
@@ -92,6 +97,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (maskFeatureProb != null) {
             trainConfig = trainConfig.withFeatureMasking(maskFeatureProb);
+        }
+        if (seed != null) {
+            trainConfig = trainConfig.withSeed(seed);
         }
         trainConfig = trainConfig.withFrozenFeatureEncoder(freezeFeatureEncoder);
         if (init == null && (growLayers != null || freezeFeatureEncoder)) {
