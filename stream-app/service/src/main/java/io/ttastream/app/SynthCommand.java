@@ -80,10 +80,10 @@ final class SynthCommand implements Callable<Integer> {
     /**
      * The festival voices of other languages that {@code accent.scm} makes speak English, and their languages: Debian's
      * festvox-italp16k, festvox-itapc16k, festvox-czech-dita, festvox-czech-machac, festvox-czech-ph,
-     * festvox-czech-krb (a boy), festvox-suopuhe-mv, festvox-hi-nsk (a man; festvox-mr-nsk and festvox-te-nsk are
-     * the same recordings) and festvox-ru (msu_ru_nsh_clunits, a man's recordings for unit
-     * selection: {@link #UNIT_SELECTION_VOICES}). Its Finnish female voice, suo_fi_lj_diphone, lacks one in eight of
-     * the diphones English needs (silence takes their place) and is left out.
+     * festvox-czech-krb (a boy), festvox-suopuhe-mv, festvox-hi-nsk (a man; festvox-mr-nsk and festvox-te-nsk hold
+     * the same recordings) and festvox-ru (msu_ru_nsh_clunits, a man's recordings for unit selection:
+     * {@link #UNIT_SELECTION_VOICES}). Its Finnish female voice, suo_fi_lj_diphone, lacks one in eight of the diphones
+     * English needs (silence takes their place) and is left out.
      */
     static final Map<String, String> ACCENT_LANGUAGES = Map.of("pc_diphone", "italian", "lp_diphone", "italian",
             "czech_dita", "czech", "czech_machac", "czech", "czech_ph", "czech", "czech_krb", "czech",
@@ -220,8 +220,8 @@ final class SynthCommand implements Callable<Integer> {
             + "all-pass constant, which moves its formants, and its pitch scaled; the voice's own is hts:0.45/1), or "
             + "accent:VOICE or accent:VOICE/F0RATIO (an Italian, Czech, Finnish, Hindi or Russian festival voice speaking "
             + "English: pc_diphone, lp_diphone, czech_dita, czech_machac, czech_ph, czech_krb, hy_fi_mv_diphone, "
-            + "hindi_NSK_diphone, msu_ru_nsh_clunits; its pitch F0RATIO times kal_diphone's, 0.50-2.50, except for the Russian unit-selection "
-            + "voice, which keeps its recordings' pitch and timing), or warp:VOICE/FACTOR (a flite voice played "
+            + "hindi_NSK_diphone, msu_ru_nsh_clunits; its pitch F0RATIO times kal_diphone's, 0.50-2.50, except for "
+            + "the Russian unit-selection voice, which keeps its recordings' pitch and timing), or warp:VOICE/FACTOR (a flite voice played "
             + "FACTOR times as fast, 0.80-1.25: pitch, formants and tempo scale together, like another speaker's vocal tract), "
             + "or gnuspeech:PRESET/VOCAL_TRACT_CM (GnuSpeech's articulatory synthesizer: preset male, female, large_child, "
             + "small_child or baby with a 7.0-20.0 cm vocal tract, or PRESET/SHORTEST-LONGEST for a length drawn per "
