@@ -93,9 +93,9 @@ public final class FlinkCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        double learningRate = io.ttastream.adaptation.suta.SutaConfig.learningRate(lr, AdaptationDefaults.read(modelDirectory()),
-                strategy);
-        AdaptationSettings adaptation = new AdaptationSettings(strategy, modelDirectory().toAbsolutePath().toString(),
+        Path modelDir = modelDirectory();
+        double learningRate = io.ttastream.adaptation.suta.SutaConfig.learningRate(lr, AdaptationDefaults.read(modelDir), strategy);
+        AdaptationSettings adaptation = new AdaptationSettings(strategy, modelDir.toAbsolutePath().toString(),
                 threads, steps, learningRate, trainable, decoding.spec());
         Topics.createMissing(bootstrap, partitions);
 

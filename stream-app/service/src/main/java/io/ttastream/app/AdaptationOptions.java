@@ -91,9 +91,8 @@ final class AdaptationOptions {
     List<Strategy> create(Recogniser recogniser, List<String> names, DecoderOptions decoding) throws IOException {
         CtcDecoder decoder = decoding.decoderFor(recogniser.vocabulary());
         List<Strategy> out = new ArrayList<>();
-        for (String name : names) {
-            out.add(Strategies.create(name.trim(), recogniser.newModel(),
-                    sutaConfig(recogniser.adaptationDefaults(), name.trim()), decoder));
+        for (String name : names.stream().map(String::trim).toList()) {
+            out.add(Strategies.create(name, recogniser.newModel(), sutaConfig(recogniser.adaptationDefaults(), name), decoder));
         }
         return out;
     }
